@@ -1,0 +1,52 @@
+// Package local runs a workflow to completion in this process, on a fresh
+// in-memory engine with its own workers: the quickest way to run flowy code
+// (like Python Flowy's LocalWorkflow.run).
+package local
+
+import (
+	"context"
+	"errors"
+
+	"github.com/flowy-go/flowy"
+	"github.com/flowy-go/flowy/client"
+	"github.com/flowy-go/flowy/memory"
+	"github.com/flowy-go/flowy/worker"
+)
+
+// Config holds what a run needs besides the workflow itself.
+type Config struct {
+	// Activities the workflow (and its children) call.
+	Activities []*flowy.Activity
+	// Workflows are other workflow types the run needs (child workflows).
+	Workflows []*flowy.Workflow
+	// Worker configures the workers (concurrency, decider cache).
+	Worker worker.Options
+	// Start configures the execution (workflow id, timeouts).
+	Start client.StartOptions
+}
+
+// Run runs wf with args on a new memory engine and returns its result. A
+// workflow that fails returns a *client.WorkflowError.
+func Run[T any](ctx context.Context, wf *flowy.Workflow, cfg Config, args ...any) (T, error) {
+	var zero T
+	eng := memory.New(memory.Options{})
+	defer eng.Close()
+	w, err := worker.New(eng, append([]*flowy.Workflow{wf}, cfg.Workflows...), cfg.Activities, cfg.Worker)
+	if err != nil {
+		return zero, err
+	}
+	stop, err := w.Start(ctx)
+	if err != nil {
+		return zero, err
+	}
+	defer stop()
+	exec, err := client.Start(ctx, eng, wf, cfg.Start, args...)
+	if err != nil {
+		return zero, err
+	}
+	res, err := client.Result[T](ctx, eng, exec, wf.Codec)
+	if err != nil && ctx.Err() != nil {
+		return zero, errors.Join(err, ctx.Err())
+	}
+	return res, err
+}
