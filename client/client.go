@@ -113,6 +113,13 @@ func waitClosed(ctx context.Context, eng engine.Engine, exec engine.Execution) (
 	if cw, ok := eng.(engine.CloseWaiter); ok {
 		return cw.WaitClosed(ctx, exec)
 	}
+	return WaitClosedByPolling(ctx, eng, exec)
+}
+
+// WaitClosedByPolling waits until a run closes by polling
+// DescribeWorkflowExecution, for engines without engine.CloseWaiter, and
+// returns its closing event.
+func WaitClosedByPolling(ctx context.Context, eng engine.Engine, exec engine.Execution) (engine.Event, error) {
 	delay := 10 * time.Millisecond
 	for {
 		info, err := eng.DescribeWorkflowExecution(ctx, exec)

@@ -292,6 +292,12 @@ func (w *Worker) runActivity(ctx context.Context, task *engine.ActivityTask) {
 		},
 	}
 	result, err := a.Invoke(context.WithValue(actx, rt.ActivityEnvKey{}, env), task.Input)
+	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		// The start-to-close timeout passed: the engine records the
+		// timeout (and the retry it leads to); a failure would race it.
+		w.log.Debug("worker: activity ran past its start-to-close timeout", "activityID", task.ActivityID)
+		return
+	}
 	if err != nil {
 		w.respondFailed(respondCtx, task, flowy.ErrorKind(err), err.Error())
 		return
