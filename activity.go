@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/flowy-go/flowy/internal/rt"
@@ -38,6 +39,8 @@ type Activity struct {
 	// Codec encodes the results and decodes the inputs; nil is [JSON].
 	Codec Codec
 
+	once    sync.Once
+	prepErr error
 	fn      reflect.Value
 	withCtx bool
 	inTypes []reflect.Type
@@ -57,11 +60,13 @@ func (a *Activity) codec() Codec {
 	return a.Codec
 }
 
-// prepare checks Func's shape and caches it.
+// prepare checks Func's shape and caches it, once.
 func (a *Activity) prepare() error {
-	if a.fn.IsValid() {
-		return nil
-	}
+	a.once.Do(func() { a.prepErr = a.check() })
+	return a.prepErr
+}
+
+func (a *Activity) check() error {
 	if a.Name == "" {
 		return errors.New("flowy: activity without a name")
 	}
@@ -241,6 +246,7 @@ func GetActivityInfo(ctx context.Context) (ActivityInfo, bool) {
 	return ActivityInfo{WorkflowID: env.WorkflowID, RunID: env.RunID, ActivityID: env.ActivityID, Name: env.Name, Version: env.Version}, true
 }
 
-// Prepare checks the activity's function and fills in its defaults. Workers
-// call it when an activity is registered.
+// Prepare checks the activity's function and fills in its defaults, once;
+// it is safe for concurrent use. Workers call it when an activity is
+// registered. Use an Activity by pointer and do not change it after that.
 func (a *Activity) Prepare() error { return a.prepare() }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/flowy-go/flowy/engine"
@@ -57,7 +58,9 @@ type Workflow struct {
 	// arguments (as Python Flowy starters do); optional.
 	Params []string
 
-	prep *prepared
+	once    sync.Once
+	prepErr error
+	prep    *prepared
 }
 
 // Dep configures one dependency of a workflow: the activity type or child

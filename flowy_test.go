@@ -150,15 +150,15 @@ func TestActivityInvoke(t *testing.T) {
 func TestWorkflowPrepareErrors(t *testing.T) {
 	type NoRun struct{ A flowy.Task[int] }
 	for _, c := range []struct {
-		wf   flowy.Workflow
+		wf   *flowy.Workflow
 		want string
 	}{
-		{flowy.Workflow{Name: "x", Code: 3}, "not a struct"},
-		{flowy.Workflow{Name: "x", Code: NoRun{}}, "no Run method"},
-		{flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq"}}}, "dependency Sum (field Sum) has no configuration"},
-		{flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq"}, "Sum": {Activity: "s"}, "Typo": {Activity: "t"}}}, "Typo, which is not a Task field"},
-		{flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq", Workflow: "w"}, "Sum": {Activity: "s"}}}, "not both"},
-		{flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq", Retry: []time.Duration{}}, "Sum": {Activity: "s"}}}, "at least one delay"},
+		{&flowy.Workflow{Name: "x", Code: 3}, "not a struct"},
+		{&flowy.Workflow{Name: "x", Code: NoRun{}}, "no Run method"},
+		{&flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq"}}}, "dependency Sum (field Sum) has no configuration"},
+		{&flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq"}, "Sum": {Activity: "s"}, "Typo": {Activity: "t"}}}, "Typo, which is not a Task field"},
+		{&flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq", Workflow: "w"}, "Sum": {Activity: "s"}}}, "not both"},
+		{&flowy.Workflow{Name: "x", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "sq", Retry: []time.Duration{}}, "Sum": {Activity: "s"}}}, "at least one delay"},
 	} {
 		if err := c.wf.Prepare(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Prepare(%+v) = %v, want an error containing %q", c.wf, err, c.want)

@@ -106,6 +106,15 @@ func Wait(results ...Waitable) {
 	}
 }
 
+// WaitAll is [Wait] for a slice of results.
+func WaitAll[T any](results []Result[T]) {
+	for _, r := range results {
+		if r.f != nil {
+			r.f.Await()
+		}
+	}
+}
+
 // Waitable is any Result.
 type Waitable interface {
 	future() *rt.Future

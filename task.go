@@ -90,11 +90,13 @@ func collectFutures(v reflect.Value, out *[]*rt.Future) {
 
 // Func binds a task to a plain Go function, so that a workflow runs as
 // ordinary synchronous code in a unit test, with no engine. fn has the shape
-// of an activity (see [Activity.Func]); each call encodes its arguments and
-// decodes them into fn's parameters with the JSON codec, exactly as an
-// activity worker would, runs fn, and returns a ready or failed Result.
-func Func[T any](fn any) Task[T] {
-	a := &Activity{Name: "func", Func: fn}
+// of an activity (see [Activity.Func]) and params, if given, name its
+// parameters for keyword arguments (see [Activity.Params]). Each call encodes
+// its arguments and decodes them into fn's parameters with the JSON codec,
+// exactly as an activity worker would, runs fn, and returns a ready or failed
+// Result.
+func Func[T any](fn any, params ...string) Task[T] {
+	a := &Activity{Name: "func", Func: fn, Params: params}
 	if err := a.prepare(); err != nil {
 		return Task[T]{b: failBinding{err}}
 	}

@@ -61,12 +61,16 @@ func (t Task[T]) withBinding(b rt.Binding) reflect.Value {
 	return reflect.ValueOf(Task[T]{b: b})
 }
 
-// Prepare checks the workflow's code and configuration and fills in defaults.
-// Workers call it when a workflow is registered; calling it again is cheap.
+// Prepare checks the workflow's code and configuration and fills in
+// defaults, once; it is safe for concurrent use. Workers call it when a
+// workflow is registered. Use a Workflow by pointer and do not change it
+// after that.
 func (w *Workflow) Prepare() error {
-	if w.prep != nil {
-		return nil
-	}
+	w.once.Do(func() { w.prepErr = w.check() })
+	return w.prepErr
+}
+
+func (w *Workflow) check() error {
 	if w.Name == "" {
 		return errors.New("flowy: workflow without a name")
 	}

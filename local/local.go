@@ -45,7 +45,7 @@ func Run[T any](ctx context.Context, wf *flowy.Workflow, cfg Config, args ...any
 		return zero, err
 	}
 	res, err := client.Result[T](ctx, eng, exec, wf.Codec)
-	if err != nil && ctx.Err() != nil {
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		return zero, errors.Join(err, ctx.Err())
 	}
 	return res, err

@@ -1,0 +1,298 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/flowy-go/flowy/engine"
+)
+
+// scheduleDecision schedules a decision task for r: it records
+// DecisionTaskScheduled and queues the task, unless one is already scheduled
+// or the run is closed. If one is started, another is scheduled when it ends.
+func (e *Engine) scheduleDecision(r *run) {
+	if r.status != engine.StatusOpen {
+		return
+	}
+	switch r.dec.state {
+	case decScheduled:
+		return
+	case decStarted:
+		r.dec.pending = true
+		return
+	}
+	id := r.record(&engine.DecisionTaskScheduled{TaskList: r.taskList, StartToClose: r.decTimeout})
+	r.dec.state = decScheduled
+	r.dec.scheduledID = id
+	e.decList(r.taskList).offer(decRef{r: r, scheduledID: id}, false)
+}
+
+func validDecision(d decRef) bool {
+	r := d.r
+	return r.status == engine.StatusOpen && r.dec.state == decScheduled && r.dec.scheduledID == d.scheduledID
+}
+
+// startDecision hands out the scheduled decision task of d.r.
+func (e *Engine) startDecision(d decRef, identity string) *engine.DecisionTask {
+	r := d.r
+	id := r.record(&engine.DecisionTaskStarted{ScheduledEventID: d.scheduledID, Identity: identity})
+	r.dec.state = decStarted
+	r.dec.startedID = id
+	r.dec.token = e.newToken('d')
+	e.decTokens[r.dec.token] = r
+	if r.decTimeout > 0 {
+		r.dec.deadline = time.Now().Add(r.decTimeout)
+		if r.dec.timer == nil {
+			r.dec.timer = time.AfterFunc(r.decTimeout, func() { e.decisionTimedOut(r) })
+		} else {
+			r.dec.timer.Reset(r.decTimeout)
+		}
+	}
+	return &engine.DecisionTask{
+		Token:                  r.dec.token,
+		Execution:              r.exec,
+		Type:                   r.typ,
+		Events:                 r.history(id),
+		StartedEventID:         id,
+		PreviousStartedEventID: r.dec.prevStartedID,
+	}
+}
+
+// endDecision ends r's started decision task: its token becomes invalid.
+func (e *Engine) endDecision(r *run) {
+	delete(e.decTokens, r.dec.token)
+	r.dec.token = ""
+	r.dec.state = decNone
+	r.dec.pending = false
+	if r.dec.timer != nil {
+		r.dec.timer.Stop()
+	}
+}
+
+func (e *Engine) decisionTimedOut(r *run) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || r.status != engine.StatusOpen || r.dec.state != decStarted {
+		return
+	}
+	if now := time.Now(); now.Before(r.dec.deadline) {
+		// A later decision task reused the timer.
+		r.dec.timer.Reset(r.dec.deadline.Sub(now))
+		return
+	}
+	e.log.Debug("memory: decision task timed out", "workflow_id", r.exec.WorkflowID, "run_id", r.exec.RunID,
+		"started_event_id", r.dec.startedID)
+	r.record(&engine.DecisionTaskTimedOut{
+		ScheduledEventID: r.dec.scheduledID,
+		StartedEventID:   r.dec.startedID,
+		TimeoutType:      engine.TimeoutStartToClose,
+	})
+	e.endDecision(r)
+	e.scheduleDecision(r)
+}
+
+// PollDecisionTask waits for a decision task on the task list. It returns
+// (nil, nil) when ctx ends first, and an error wrapping [engine.ErrClosed]
+// when the engine closes.
+func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*engine.DecisionTask, error) {
+	if p.TaskList == "" {
+		return nil, errors.New("memory: poll for decision task: empty task list")
+	}
+	return poll(ctx, e,
+		func() *taskList[decRef] { return e.decList(p.TaskList) },
+		validDecision,
+		func(d decRef) *engine.DecisionTask { return e.startDecision(d, p.Identity) })
+}
+
+// RespondDecisionTaskCompleted answers a decision task. An unknown or stale
+// token returns an error wrapping [engine.ErrUnknownResource]; invalid
+// decisions (a close decision that is not the last, an empty id) return an
+// error, and oversize ones an error wrapping [engine.ErrLimitExceeded]. In
+// all these cases nothing is recorded.
+func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.RespondDecisionParams) error {
+	const op = OpRespondDecisionTaskCompleted
+	if err := e.before(ctx, op); err != nil {
+		return err
+	}
+	if err := validateDecisions(p); err != nil {
+		return fmt.Errorf("memory: %s: %w", op, err)
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return errClosed
+	}
+	r, ok := e.decTokens[p.Token]
+	if !ok {
+		e.mu.Unlock()
+		return fmt.Errorf("memory: %s: decision task token %q: %w", op, p.Token, engine.ErrUnknownResource)
+	}
+	completedID := r.record(&engine.DecisionTaskCompleted{
+		ScheduledEventID: r.dec.scheduledID,
+		StartedEventID:   r.dec.startedID,
+		ExecutionContext: p.ExecutionContext,
+	})
+	r.dec.prevStartedID = r.dec.startedID
+	unhandled := r.dec.pending
+	e.endDecision(r)
+
+	again := unhandled // schedule a decision task after the decisions
+	for _, d := range p.Decisions {
+		switch d := d.(type) {
+		case *engine.ScheduleActivityTask:
+			if !e.scheduleActivity(r, d, completedID) {
+				again = true
+			}
+		case *engine.StartTimer:
+			if !e.startTimer(r, d, completedID) {
+				again = true
+			}
+		case *engine.StartChildWorkflowExecution:
+			e.startChild(r, d, completedID)
+			again = true // ChildWorkflowExecutionStarted or StartChildWorkflowExecutionFailed
+		case *engine.CompleteWorkflowExecution:
+			if unhandled {
+				r.record(&engine.CompleteWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
+				continue
+			}
+			e.closeRun(r, &engine.WorkflowExecutionCompleted{Result: d.Result, DecisionTaskCompletedEventID: completedID},
+				engine.StatusCompleted)
+		case *engine.FailWorkflowExecution:
+			if unhandled {
+				r.record(&engine.FailWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
+				continue
+			}
+			e.closeRun(r, &engine.WorkflowExecutionFailed{Reason: d.Reason, Details: d.Details, DecisionTaskCompletedEventID: completedID},
+				engine.StatusFailed)
+		case *engine.ContinueAsNewWorkflowExecution:
+			if unhandled {
+				r.record(&engine.ContinueAsNewWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
+				continue
+			}
+			if !e.continueAsNew(r, d, completedID) {
+				again = true
+			}
+		}
+	}
+	if again {
+		e.scheduleDecision(r) // does nothing if the run closed
+	}
+	e.mu.Unlock()
+	return e.after(op)
+}
+
+// startTimer carries out a StartTimer decision; false if it failed.
+func (e *Engine) startTimer(r *run, d *engine.StartTimer, completedID int64) bool {
+	if _, ok := r.timers[d.TimerID]; ok {
+		r.record(&engine.StartTimerFailed{TimerID: d.TimerID, Cause: engine.CauseTimerIDAlreadyInUse, DecisionTaskCompletedEventID: completedID})
+		return false
+	}
+	t := &wfTimer{id: d.TimerID}
+	t.startedID = r.record(&engine.TimerStarted{TimerID: d.TimerID, StartToFire: d.StartToFire, Control: d.Control,
+		DecisionTaskCompletedEventID: completedID})
+	if r.timers == nil {
+		r.timers = make(map[string]*wfTimer)
+	}
+	r.timers[d.TimerID] = t
+	t.timer = time.AfterFunc(d.StartToFire, func() { e.timerFired(r, t) })
+	return true
+}
+
+func (e *Engine) timerFired(r *run, t *wfTimer) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || r.status != engine.StatusOpen || r.timers[t.id] != t {
+		return
+	}
+	delete(r.timers, t.id)
+	r.record(&engine.TimerFired{TimerID: t.id, StartedEventID: t.startedID})
+	e.scheduleDecision(r)
+}
+
+// startChild carries out a StartChildWorkflowExecution decision.
+func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, completedID int64) {
+	initID := r.record(&engine.StartChildWorkflowExecutionInitiated{
+		WorkflowID:                   d.WorkflowID,
+		Type:                         d.Type,
+		Input:                        d.Input,
+		Control:                      d.Control,
+		TaskList:                     d.TaskList,
+		ExecutionTimeout:             d.ExecutionTimeout,
+		DecisionTimeout:              d.DecisionTimeout,
+		ChildPolicy:                  d.ChildPolicy,
+		DecisionTaskCompletedEventID: completedID,
+	})
+	fail := func(cause string) {
+		r.record(&engine.StartChildWorkflowExecutionFailed{WorkflowID: d.WorkflowID, Type: d.Type, Cause: cause,
+			InitiatedEventID: initID, DecisionTaskCompletedEventID: completedID})
+	}
+	t, ok := e.wfTypes[d.Type]
+	if !ok {
+		fail(engine.CauseTypeDoesNotExist)
+		return
+	}
+	if cur := e.latest[d.WorkflowID]; cur != nil && cur.status == engine.StatusOpen {
+		fail(engine.CauseWorkflowAlreadyRunning)
+		return
+	}
+	c := &child{workflowID: d.WorkflowID, parent: r, initiatedID: initID}
+	cr := e.startRun(runParams{
+		workflowID:  d.WorkflowID,
+		typ:         d.Type,
+		input:       d.Input,
+		taskList:    cmp.Or(d.TaskList, t.DefaultTaskList, r.taskList),
+		execTimeout: resolve(d.ExecutionTimeout, t.DefaultExecutionTimeout),
+		decTimeout:  resolve(d.DecisionTimeout, t.DefaultDecisionTimeout, DefaultDecisionTimeout),
+		childPolicy: cmp.Or(d.ChildPolicy, t.DefaultChildPolicy, engine.ChildPolicyAbandon),
+		tags:        slices.Clone(d.Tags),
+		asChild:     c,
+	})
+	c.startedID = r.record(&engine.ChildWorkflowExecutionStarted{Execution: cr.exec, Type: cr.typ, InitiatedEventID: initID})
+	if r.children == nil {
+		r.children = make(map[string]*child)
+	}
+	r.children[d.WorkflowID] = c
+}
+
+// continueAsNew carries out a ContinueAsNewWorkflowExecution decision; false
+// if it failed.
+func (e *Engine) continueAsNew(r *run, d *engine.ContinueAsNewWorkflowExecution, completedID int64) bool {
+	typ := r.typ
+	if d.Version != "" {
+		typ.Version = d.Version
+	}
+	if _, ok := e.wfTypes[typ]; !ok {
+		r.record(&engine.ContinueAsNewWorkflowExecutionFailed{Cause: engine.CauseTypeDoesNotExist, DecisionTaskCompletedEventID: completedID})
+		return false
+	}
+	tags := r.tags
+	if d.Tags != nil {
+		tags = slices.Clone(d.Tags)
+	}
+	p := runParams{
+		workflowID:  r.exec.WorkflowID,
+		typ:         typ,
+		input:       d.Input,
+		taskList:    cmp.Or(d.TaskList, r.taskList),
+		execTimeout: resolve(d.ExecutionTimeout, r.execTimeout),
+		decTimeout:  resolve(d.DecisionTimeout, r.decTimeout),
+		childPolicy: cmp.Or(d.ChildPolicy, r.childPolicy),
+		tags:        tags,
+		asChild:     r.asChild,
+		continued:   r.exec.RunID,
+	}
+	// The closing event names the new run, which starts once the old one has
+	// closed (and applied its child policy).
+	p.runID = newRunID()
+	e.closeRun(r, &engine.WorkflowExecutionContinuedAsNew{
+		NewRunID:                     p.runID,
+		Input:                        d.Input,
+		DecisionTaskCompletedEventID: completedID,
+	}, engine.StatusContinuedAsNew)
+	e.startRun(p)
+	return true
+}

@@ -1,0 +1,707 @@
+// Package memory is flowy's in-process workflow engine.
+//
+// The engine keeps everything — registered types, executions and their
+// histories, task lists, task tokens and timers — in the memory of the current
+// process. Nothing is durable: when the process exits, every execution is
+// gone. Workers and deciders in the same process talk to it by plain method
+// calls, with no network and no serialization.
+//
+// It is the reference implementation of the [engine.Engine] contract (the
+// behaviour of Amazon SWF, in the shapes of package engine) and the engine
+// flowy embeds by default, for tests, development and single-process use. It
+// enforces the SWF limits ([engine.MaxPayloadChars], [engine.MaxReasonChars],
+// [engine.MaxIDChars], [engine.MaxHeartbeatDetailsChars]) so that code
+// developed against it also runs against SWF.
+//
+// Closed executions and their histories are kept until the engine is
+// garbage collected; a long-lived process that starts many workflows grows
+// accordingly.
+//
+// Beyond the contract, the engine documents these choices:
+//   - A workflow start with no task list (neither in the request nor as the
+//     type's default) is an error. A child workflow without one uses its
+//     parent's task list, and an activity without one its run's task list.
+//   - A child policy left empty everywhere means ABANDON. A decision timeout
+//     left zero everywhere is [DefaultDecisionTimeout]. Execution and
+//     activity timeouts left zero everywhere mean no limit ([engine.NoTimeout]
+//     is recorded).
+//   - ChildWorkflowExecutionStarted, like every failed decision
+//     (ScheduleActivityTaskFailed, StartTimerFailed,
+//     StartChildWorkflowExecutionFailed, ...), schedules a decision task, as
+//     in SWF.
+//   - A close decision is refused with cause [engine.CauseUnhandledDecision]
+//     when, while its decision task was started, an event arrived that
+//     scheduled (or would have scheduled) a decision task: an activity, timer
+//     or child closed, or a cancel was requested.
+package memory
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/flowy-go/flowy/engine"
+)
+
+var (
+	_ engine.Engine      = (*Engine)(nil)
+	_ engine.CloseWaiter = (*Engine)(nil)
+)
+
+// DefaultDecisionTimeout is the start-to-close timeout of decision tasks when
+// neither the execution nor its type sets one.
+const DefaultDecisionTimeout = 10 * time.Second
+
+// Operation names passed to [Hooks].
+const (
+	OpRespondDecisionTaskCompleted = "RespondDecisionTaskCompleted"
+	OpRespondActivityTaskCompleted = "RespondActivityTaskCompleted"
+	OpRespondActivityTaskFailed    = "RespondActivityTaskFailed"
+	OpRecordActivityTaskHeartbeat  = "RecordActivityTaskHeartbeat"
+)
+
+// Options configure an [Engine]. The zero value is ready to use.
+type Options struct {
+	// Logger receives debug logs of executions starting, closing and timing
+	// out. Nil discards them.
+	Logger *slog.Logger
+	// Hooks inject faults, for tests.
+	Hooks Hooks
+}
+
+// Hooks inject faults into an engine, for tests of workers and deciders. Each
+// hook receives the name of the operation (one of the Op constants) and is
+// called without the engine lock held, so it may block or call the engine.
+type Hooks struct {
+	// BeforeRespond runs first in each respond and heartbeat call. A non-nil
+	// error is returned (wrapped) and nothing is recorded: a request lost on
+	// its way to the engine.
+	BeforeRespond func(op string) error
+	// AfterRespond runs after a respond or heartbeat call succeeded. A non-nil
+	// error is returned (wrapped) although the call's effects are kept: a
+	// response lost on its way back.
+	AfterRespond func(op string) error
+}
+
+// Engine is the in-process engine. Create one with [New]; all methods are
+// safe for concurrent use.
+type Engine struct {
+	log   *slog.Logger
+	hooks Hooks
+	done  chan struct{} // closed by Close
+
+	mu        sync.Mutex
+	closed    bool
+	wfTypes   map[engine.WorkflowType]*engine.WorkflowTypeInfo
+	actTypes  map[engine.ActivityType]*engine.ActivityTypeInfo
+	runs      map[engine.Execution]*run
+	latest    map[string]*run // workflow id → open or latest run
+	decLists  map[string]*taskList[decRef]
+	actLists  map[string]*taskList[*activity]
+	decTokens map[string]*run // token → run whose decision task is started
+	actTokens map[string]*activity
+	tokenSeq  uint64
+}
+
+var errClosed = fmt.Errorf("memory: %w", engine.ErrClosed)
+
+// New returns an empty engine.
+func New(opts Options) *Engine {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{
+		log:       log,
+		hooks:     opts.Hooks,
+		done:      make(chan struct{}),
+		wfTypes:   make(map[engine.WorkflowType]*engine.WorkflowTypeInfo),
+		actTypes:  make(map[engine.ActivityType]*engine.ActivityTypeInfo),
+		runs:      make(map[engine.Execution]*run),
+		latest:    make(map[string]*run),
+		decLists:  make(map[string]*taskList[decRef]),
+		actLists:  make(map[string]*taskList[*activity]),
+		decTokens: make(map[string]*run),
+		actTokens: make(map[string]*activity),
+	}
+}
+
+// Close stops the engine: its timers stop, blocked polls and WaitClosed calls
+// return an error wrapping [engine.ErrClosed], and so do all later calls.
+// Closing again does nothing.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	close(e.done)
+	for _, r := range e.latest {
+		if r.status == engine.StatusOpen {
+			r.stopTimers()
+		}
+	}
+	return nil
+}
+
+// run is one run of a workflow execution. All fields are guarded by the
+// engine lock.
+type run struct {
+	exec        engine.Execution
+	typ         engine.WorkflowType
+	taskList    string
+	execTimeout time.Duration // resolved: > 0 or NoTimeout
+	decTimeout  time.Duration // resolved: > 0 or NoTimeout
+	childPolicy engine.ChildPolicy
+	tags        []string          // never modified
+	parent      *engine.Execution // the parent run, for child workflows
+	asChild     *child            // the parent's record of this child
+
+	// events is the history. It is only appended to, and an appended element
+	// is never modified, so slices events[:n] handed out are never written.
+	events     []engine.Event
+	status     engine.ExecutionStatus
+	startTime  time.Time
+	closeTime  time.Time
+	closeEvent engine.Event
+	closedCh   chan struct{} // made on demand by WaitClosed, closed on close
+
+	execTimer       *time.Timer
+	dec             decisionState
+	cancelRequested bool
+
+	activities map[string]*activity // open activities by activity id
+	timers     map[string]*wfTimer  // open timers by timer id
+	children   map[string]*child    // open children by workflow id
+}
+
+// Decision task states of a run.
+const (
+	decNone = iota
+	decScheduled
+	decStarted
+)
+
+type decisionState struct {
+	state       int
+	scheduledID int64
+	startedID   int64
+	token       string
+	// pending: something that schedules a decision task happened while one
+	// was started; schedule one when it ends, and refuse close decisions.
+	pending       bool
+	deadline      time.Time
+	timer         *time.Timer // reused for every decision task of the run
+	prevStartedID int64       // started id of the last completed decision task
+}
+
+// decRef is a queued decision task: valid while its run is open and the
+// run's scheduled decision task is still this one.
+type decRef struct {
+	r           *run
+	scheduledID int64
+}
+
+// wfTimer is an open timer of a run.
+type wfTimer struct {
+	id        string
+	startedID int64
+	timer     *time.Timer
+}
+
+// child is a parent's record of a child workflow. It stays the same when the
+// child continues as new.
+type child struct {
+	workflowID  string
+	parent      *run
+	initiatedID int64
+	startedID   int64
+	cur         *run // the child's current run
+}
+
+// record appends an event to the history and returns its id.
+func (r *run) record(attr engine.EventAttributes) int64 {
+	id := int64(len(r.events)) + 1
+	r.events = append(r.events, engine.Event{ID: id, Time: time.Now(), Attr: attr})
+	return id
+}
+
+// history returns the history up to event n, capped so that appending to it
+// never writes into the run's history.
+func (r *run) history(n int64) []engine.Event { return r.events[:n:n] }
+
+func (r *run) stopTimers() {
+	if r.execTimer != nil {
+		r.execTimer.Stop()
+	}
+	if r.dec.timer != nil {
+		r.dec.timer.Stop()
+	}
+	for _, a := range r.activities {
+		if a.timer != nil {
+			a.timer.Stop()
+		}
+	}
+	for _, t := range r.timers {
+		t.timer.Stop()
+	}
+}
+
+func newRunID() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails
+	return hex.EncodeToString(b[:])
+}
+
+func (e *Engine) newToken(kind byte) string {
+	e.tokenSeq++
+	return string(strconv.AppendUint([]byte{kind, '-'}, e.tokenSeq, 36))
+}
+
+func (e *Engine) decList(name string) *taskList[decRef] {
+	l := e.decLists[name]
+	if l == nil {
+		l = &taskList[decRef]{}
+		e.decLists[name] = l
+	}
+	return l
+}
+
+func (e *Engine) actList(name string) *taskList[*activity] {
+	l := e.actLists[name]
+	if l == nil {
+		l = &taskList[*activity]{}
+		e.actLists[name] = l
+	}
+	return l
+}
+
+// enter checks ctx and the engine state at the start of a call, and takes
+// the lock.
+func (e *Engine) enter(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return errClosed
+	}
+	return nil
+}
+
+// RegisterWorkflowType registers a workflow type and its defaults.
+func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowTypeInfo) error {
+	if t.Name == "" {
+		return errors.New("memory: workflow type: empty name")
+	}
+	what := fmt.Sprintf("memory: workflow type %s/%s", t.Name, t.Version)
+	if err := errors.Join(
+		checkTimeout("default execution timeout", t.DefaultExecutionTimeout),
+		checkTimeout("default decision timeout", t.DefaultDecisionTimeout),
+		checkChildPolicy(t.DefaultChildPolicy),
+	); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := e.enter(ctx); err != nil {
+		return err
+	}
+	defer e.mu.Unlock()
+	if _, ok := e.wfTypes[t.WorkflowType]; ok {
+		return fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists)
+	}
+	e.wfTypes[t.WorkflowType] = &t
+	return nil
+}
+
+// RegisterActivityType registers an activity type and its defaults.
+func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityTypeInfo) error {
+	if t.Name == "" {
+		return errors.New("memory: activity type: empty name")
+	}
+	what := fmt.Sprintf("memory: activity type %s/%s", t.Name, t.Version)
+	if err := checkTimeouts("default ", t.ActivityTimeouts); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := e.enter(ctx); err != nil {
+		return err
+	}
+	defer e.mu.Unlock()
+	if _, ok := e.actTypes[t.ActivityType]; ok {
+		return fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists)
+	}
+	e.actTypes[t.ActivityType] = &t
+	return nil
+}
+
+// runParams are the resolved settings of a new run.
+type runParams struct {
+	workflowID  string
+	typ         engine.WorkflowType
+	input       string
+	taskList    string
+	execTimeout time.Duration
+	decTimeout  time.Duration
+	childPolicy engine.ChildPolicy
+	tags        []string
+	asChild     *child
+	continued   string // run id of the run that continued as new
+	runID       string // empty: a new random run id
+}
+
+// resolve returns the first non-zero duration of ds, or NoTimeout.
+func resolve(ds ...time.Duration) time.Duration {
+	for _, d := range ds {
+		if d != 0 {
+			return d
+		}
+	}
+	return engine.NoTimeout
+}
+
+// StartWorkflow starts a workflow execution and returns its run id. It
+// records WorkflowExecutionStarted and DecisionTaskScheduled. An unregistered
+// type returns an error wrapping [engine.ErrUnknownResource], an open run with
+// the same workflow id one wrapping [engine.ErrAlreadyStarted], an id or input
+// over its limit one wrapping [engine.ErrLimitExceeded]; an empty workflow id
+// or no task list is an error too.
+func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams) (string, error) {
+	what := fmt.Sprintf("memory: start workflow %q", p.WorkflowID)
+	if err := errors.Join(
+		checkID("workflow id", p.WorkflowID),
+		checkLen("input", p.Input, engine.MaxPayloadChars),
+		checkTimeout("execution timeout", p.ExecutionTimeout),
+		checkTimeout("decision timeout", p.DecisionTimeout),
+		checkChildPolicy(p.ChildPolicy),
+	); err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	if err := e.enter(ctx); err != nil {
+		return "", err
+	}
+	defer e.mu.Unlock()
+	t, ok := e.wfTypes[p.Type]
+	if !ok {
+		return "", fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrUnknownResource)
+	}
+	if cur := e.latest[p.WorkflowID]; cur != nil && cur.status == engine.StatusOpen {
+		return "", fmt.Errorf("%s: run %s is open: %w", what, cur.exec.RunID, engine.ErrAlreadyStarted)
+	}
+	taskList := cmp.Or(p.TaskList, t.DefaultTaskList)
+	if taskList == "" {
+		return "", fmt.Errorf("%s: no task list: neither the request nor workflow type %s/%s sets one", what, p.Type.Name, p.Type.Version)
+	}
+	r := e.startRun(runParams{
+		workflowID:  p.WorkflowID,
+		typ:         p.Type,
+		input:       p.Input,
+		taskList:    taskList,
+		execTimeout: resolve(p.ExecutionTimeout, t.DefaultExecutionTimeout),
+		decTimeout:  resolve(p.DecisionTimeout, t.DefaultDecisionTimeout, DefaultDecisionTimeout),
+		childPolicy: cmp.Or(p.ChildPolicy, t.DefaultChildPolicy, engine.ChildPolicyAbandon),
+		tags:        slices.Clone(p.Tags),
+	})
+	return r.exec.RunID, nil
+}
+
+// startRun creates a run, records WorkflowExecutionStarted and schedules its
+// first decision task.
+func (e *Engine) startRun(p runParams) *run {
+	r := &run{
+		exec:        engine.Execution{WorkflowID: p.workflowID, RunID: p.runID},
+		typ:         p.typ,
+		taskList:    p.taskList,
+		execTimeout: p.execTimeout,
+		decTimeout:  p.decTimeout,
+		childPolicy: p.childPolicy,
+		tags:        p.tags,
+		asChild:     p.asChild,
+		status:      engine.StatusOpen,
+		events:      make([]engine.Event, 0, 16),
+	}
+	if r.exec.RunID == "" {
+		r.exec.RunID = newRunID()
+	}
+	started := &engine.WorkflowExecutionStarted{
+		Type:                    p.typ,
+		Input:                   p.input,
+		TaskList:                p.taskList,
+		ExecutionTimeout:        p.execTimeout,
+		DecisionTimeout:         p.decTimeout,
+		ChildPolicy:             p.childPolicy,
+		Tags:                    p.tags,
+		ContinuedExecutionRunID: p.continued,
+	}
+	if c := p.asChild; c != nil {
+		pe := c.parent.exec
+		r.parent = &pe
+		started.Parent = &pe
+		started.ParentInitiatedEventID = c.initiatedID
+		c.cur = r
+	}
+	r.record(started)
+	r.startTime = r.events[0].Time
+	e.runs[r.exec] = r
+	e.latest[r.exec.WorkflowID] = r
+	if r.execTimeout > 0 {
+		r.execTimer = time.AfterFunc(r.execTimeout, func() { e.executionTimedOut(r) })
+	}
+	e.log.Debug("memory: workflow started", "workflow_id", r.exec.WorkflowID, "run_id", r.exec.RunID,
+		"type", r.typ.Name, "version", r.typ.Version)
+	e.scheduleDecision(r)
+	return r
+}
+
+func (e *Engine) executionTimedOut(r *run) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed || r.status != engine.StatusOpen {
+		return
+	}
+	e.log.Debug("memory: workflow timed out", "workflow_id", r.exec.WorkflowID, "run_id", r.exec.RunID)
+	e.closeRun(r, &engine.WorkflowExecutionTimedOut{ChildPolicy: r.childPolicy}, engine.StatusTimedOut)
+}
+
+// closeRun records the closing event of r and closes it: its decision task,
+// activity tasks and timers end, WaitClosed calls return, the child policy is
+// applied to its open children and, if r is a child, the parent learns of it
+// (unless r continued as new: the next run is the same child).
+func (e *Engine) closeRun(r *run, attr engine.EventAttributes, status engine.ExecutionStatus) {
+	id := r.record(attr)
+	r.status = status
+	r.closeEvent = r.events[id-1]
+	r.closeTime = r.closeEvent.Time
+	if r.execTimer != nil {
+		r.execTimer.Stop()
+	}
+	if r.dec.state == decStarted {
+		e.endDecision(r)
+	}
+	r.dec.state = decNone // a queued decision task is skipped: the run is closed
+	r.dec.pending = false
+	if r.dec.timer != nil {
+		r.dec.timer.Stop()
+	}
+	for _, a := range r.activities {
+		e.closeActivity(a)
+	}
+	for _, t := range r.timers {
+		t.timer.Stop()
+	}
+	r.timers = nil
+	if r.closedCh != nil {
+		close(r.closedCh)
+	}
+	e.log.Debug("memory: workflow closed", "workflow_id", r.exec.WorkflowID, "run_id", r.exec.RunID,
+		"event", attr.EventType())
+
+	if len(r.children) > 0 {
+		children := make([]*child, 0, len(r.children))
+		for _, c := range r.children {
+			children = append(children, c)
+		}
+		r.children = nil
+		slices.SortFunc(children, func(a, b *child) int { return int(a.initiatedID - b.initiatedID) })
+		for _, c := range children {
+			cr := c.cur
+			if cr.status != engine.StatusOpen {
+				continue
+			}
+			switch r.childPolicy {
+			case engine.ChildPolicyTerminate:
+				e.closeRun(cr, &engine.WorkflowExecutionTerminated{
+					ChildPolicy: cr.childPolicy,
+					Cause:       "CHILD_POLICY_APPLIED",
+				}, engine.StatusTerminated)
+			case engine.ChildPolicyRequestCancel:
+				e.requestCancel(cr, "CHILD_POLICY_APPLIED")
+			}
+		}
+	}
+
+	if c := r.asChild; c != nil && status != engine.StatusContinuedAsNew {
+		e.childClosed(c, r, attr)
+	}
+}
+
+// requestCancel records a cancel request in r and schedules a decision task.
+func (e *Engine) requestCancel(r *run, cause string) {
+	r.record(&engine.WorkflowExecutionCancelRequested{Cause: cause})
+	r.cancelRequested = true
+	e.scheduleDecision(r)
+}
+
+// childClosed records in the parent that its child closed (the child's final
+// run cr, closed by the event attr).
+func (e *Engine) childClosed(c *child, cr *run, attr engine.EventAttributes) {
+	p := c.parent
+	if p.status != engine.StatusOpen {
+		return // abandoned
+	}
+	delete(p.children, c.workflowID)
+	ex, typ := cr.exec, cr.typ
+	var ev engine.EventAttributes
+	switch a := attr.(type) {
+	case *engine.WorkflowExecutionCompleted:
+		ev = &engine.ChildWorkflowExecutionCompleted{Execution: ex, Type: typ, Result: a.Result,
+			InitiatedEventID: c.initiatedID, StartedEventID: c.startedID}
+	case *engine.WorkflowExecutionFailed:
+		ev = &engine.ChildWorkflowExecutionFailed{Execution: ex, Type: typ, Reason: a.Reason, Details: a.Details,
+			InitiatedEventID: c.initiatedID, StartedEventID: c.startedID}
+	case *engine.WorkflowExecutionTimedOut:
+		ev = &engine.ChildWorkflowExecutionTimedOut{Execution: ex, Type: typ,
+			InitiatedEventID: c.initiatedID, StartedEventID: c.startedID}
+	case *engine.WorkflowExecutionCanceled:
+		ev = &engine.ChildWorkflowExecutionCanceled{Execution: ex, Type: typ, Details: a.Details,
+			InitiatedEventID: c.initiatedID, StartedEventID: c.startedID}
+	case *engine.WorkflowExecutionTerminated:
+		ev = &engine.ChildWorkflowExecutionTerminated{Execution: ex, Type: typ,
+			InitiatedEventID: c.initiatedID, StartedEventID: c.startedID}
+	default:
+		return
+	}
+	p.record(ev)
+	e.scheduleDecision(p)
+}
+
+// findRun returns the run exec names; an empty run id means the open or
+// latest run of the workflow id.
+func (e *Engine) findRun(exec engine.Execution) (*run, error) {
+	var r *run
+	if exec.RunID == "" {
+		r = e.latest[exec.WorkflowID]
+	} else {
+		r = e.runs[exec]
+	}
+	if r == nil {
+		return nil, fmt.Errorf("memory: workflow execution %s: %w", execString(exec), engine.ErrUnknownResource)
+	}
+	return r, nil
+}
+
+func execString(exec engine.Execution) string {
+	if exec.RunID == "" {
+		return fmt.Sprintf("%q", exec.WorkflowID)
+	}
+	return fmt.Sprintf("%q run %s", exec.WorkflowID, exec.RunID)
+}
+
+// TerminateWorkflow closes an open execution at once
+// (WorkflowExecutionTerminated) and applies its child policy. An empty run id
+// means the open run of the workflow id.
+func (e *Engine) TerminateWorkflow(ctx context.Context, exec engine.Execution, reason, details string) error {
+	what := "memory: terminate workflow execution " + execString(exec)
+	if err := errors.Join(
+		checkLen("reason", reason, engine.MaxReasonChars),
+		checkLen("details", details, engine.MaxPayloadChars),
+	); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := e.enter(ctx); err != nil {
+		return err
+	}
+	defer e.mu.Unlock()
+	r, err := e.findRun(exec)
+	if err != nil {
+		return err
+	}
+	if r.status != engine.StatusOpen {
+		return fmt.Errorf("%s: run %s is closed: %w", what, r.exec.RunID, engine.ErrUnknownResource)
+	}
+	e.closeRun(r, &engine.WorkflowExecutionTerminated{
+		Reason:      reason,
+		Details:     details,
+		ChildPolicy: r.childPolicy,
+	}, engine.StatusTerminated)
+	return nil
+}
+
+// DescribeWorkflowExecution describes an execution. An empty run id means the
+// open or latest run of the workflow id.
+func (e *Engine) DescribeWorkflowExecution(ctx context.Context, exec engine.Execution) (*engine.ExecutionInfo, error) {
+	if err := e.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer e.mu.Unlock()
+	r, err := e.findRun(exec)
+	if err != nil {
+		return nil, err
+	}
+	info := &engine.ExecutionInfo{
+		Execution:      r.exec,
+		Type:           r.typ,
+		Status:         r.status,
+		StartTime:      r.startTime,
+		CloseTime:      r.closeTime,
+		Tags:           slices.Clone(r.tags),
+		OpenActivities: len(r.activities),
+		OpenTimers:     len(r.timers),
+		OpenChildren:   len(r.children),
+	}
+	if r.parent != nil {
+		pe := *r.parent
+		info.Parent = &pe
+	}
+	return info, nil
+}
+
+// GetWorkflowExecutionHistory returns the whole history of a run. An empty run
+// id means the open or latest run of the workflow id. The slice shares the
+// engine's storage: callers must not modify its elements.
+func (e *Engine) GetWorkflowExecutionHistory(ctx context.Context, exec engine.Execution) ([]engine.Event, error) {
+	if err := e.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer e.mu.Unlock()
+	r, err := e.findRun(exec)
+	if err != nil {
+		return nil, err
+	}
+	return r.history(int64(len(r.events))), nil
+}
+
+// WaitClosed blocks until the run closes and returns its closing event
+// (WorkflowExecutionCompleted, -Failed, -TimedOut, -Terminated, -Canceled or
+// -ContinuedAsNew). An empty run id means the open or latest run of the
+// workflow id at the time of the call. It returns at once if the run is
+// already closed, and ctx's error if ctx ends first.
+func (e *Engine) WaitClosed(ctx context.Context, exec engine.Execution) (engine.Event, error) {
+	if err := e.enter(ctx); err != nil {
+		return engine.Event{}, err
+	}
+	r, err := e.findRun(exec)
+	if err != nil {
+		e.mu.Unlock()
+		return engine.Event{}, err
+	}
+	if r.status != engine.StatusOpen {
+		ev := r.closeEvent
+		e.mu.Unlock()
+		return ev, nil
+	}
+	if r.closedCh == nil {
+		r.closedCh = make(chan struct{})
+	}
+	ch := r.closedCh
+	e.mu.Unlock()
+	select {
+	case <-ch:
+		e.mu.Lock()
+		ev := r.closeEvent
+		e.mu.Unlock()
+		return ev, nil
+	case <-ctx.Done():
+		return engine.Event{}, ctx.Err()
+	case <-e.done:
+		return engine.Event{}, errClosed
+	}
+}
