@@ -56,7 +56,7 @@ func BenchmarkDecision(b *testing.B) {
 		b.Run(fmt.Sprintf("completed=%d", n), func(b *testing.B) {
 			var warm, cold time.Duration
 			for b.Loop() {
-				w, c, err := bench.DecisionCost(tasks, 200)
+				w, c, err := bench.DecisionCost(tasks, 500)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -44,7 +44,7 @@ type command struct {
 // here. "flowy help" lists the entries in name order.
 var commands = map[string]command{
 	"example": {summary: "list or run the example workflows", run: runExample},
-	// "bench": {summary: "...", run: runBench}, // not implemented yet
+	"bench":   {summary: "run the benchmarks (a, b, c) and print their figures", run: runBench},
 }
 
 // Main runs the flowy command line with args (without the program name),

@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/flowy-go/flowy/bench"
+	"github.com/flowy-go/flowy/memory"
+	"github.com/flowy-go/flowy/worker"
+)
+
+const benchUsage = "flowy bench [-engine memory] [-n N] [-workflows W] [-json]"
+
+const benchHelp = `
+Bench runs flowy's benchmarks end to end on an engine and prints one line
+each (with -json, one JSON object each):
+
+  a: a ParallelReduce sum of squares over N numbers (2N-1 activities that do
+     no work), in activities per second;
+  b: W workflows started at once, each square(2) + square(10) summed by a
+     third activity, in workflows per second;
+  c: the time of one decision at the end of a history of 1,000 and of 10,000
+     completed tasks, with a warm decider (its state cached) and after a cold
+     replay of the whole history, and the ratio of the warm times (10,000 vs
+     1,000: a decider without quadratic replay stays near 1).`
+
+type benchLine struct {
+	bench.Result
+	WarmSeconds float64 `json:"warm_seconds,omitempty"`
+	ColdSeconds float64 `json:"cold_seconds,omitempty"`
+	Ratio       float64 `json:"warm_ratio_10k_1k,omitempty"`
+}
+
+// runBench is the "bench" subcommand.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("bench", benchUsage, benchHelp, stderr)
+	engineName := fs.String("engine", "memory", "the engine to measure: memory")
+	n := fs.Int("n", 10000, "numbers in benchmark a (`N`)")
+	wfs := fs.Int("workflows", 1000, "workflows in benchmark b (`W`)")
+	asJSON := fs.Bool("json", false, "print JSON: one object per line")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "flowy bench: unexpected arguments %q\n", pos)
+		return ExitUsage
+	}
+	if *engineName != "memory" {
+		fmt.Fprintf(stderr, "flowy bench: unknown engine %q (this build has: memory)\n", *engineName)
+		return ExitUsage
+	}
+	if *n < 1 || *wfs < 1 {
+		fmt.Fprintf(stderr, "flowy bench: -n and -workflows must be at least 1\n")
+		return ExitUsage
+	}
+	print := func(l benchLine) {
+		if *asJSON {
+			b, _ := json.Marshal(l)
+			fmt.Fprintf(stdout, "%s\n", b)
+			return
+		}
+		if l.WarmSeconds > 0 {
+			fmt.Fprintf(stdout, "%-22s %-8s completed=%-6d warm %8.1fµs  cold %9.1fms", l.Name, l.Engine, l.N, l.WarmSeconds*1e6, l.ColdSeconds*1e3)
+			if l.Ratio > 0 {
+				fmt.Fprintf(stdout, "  warm ratio 10k/1k %.2f", l.Ratio)
+			}
+			fmt.Fprintln(stdout)
+			return
+		}
+		fmt.Fprintln(stdout, l.Result.String())
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "flowy bench: %v\n", err)
+		return ExitFail
+	}
+
+	eng := memory.New(memory.Options{})
+	defer eng.Close()
+	env, err := bench.Start(ctx, eng, *engineName, worker.Options{})
+	if err != nil {
+		return fail(err)
+	}
+	defer env.Stop()
+	ra, err := env.MapReduce(ctx, *n)
+	if err != nil {
+		return fail(err)
+	}
+	print(benchLine{Result: ra})
+	rb, err := env.ManyWorkflows(ctx, *wfs)
+	if err != nil {
+		return fail(err)
+	}
+	print(benchLine{Result: rb})
+
+	var warm1k time.Duration
+	for _, size := range []int{1000, 10000} {
+		tasks, err := bench.History(ctx, size)
+		if err != nil {
+			return fail(err)
+		}
+		warm, cold, err := bench.DecisionCost(tasks, 500)
+		if err != nil {
+			return fail(err)
+		}
+		l := benchLine{Result: bench.Result{Name: "c: decision", Engine: *engineName, N: size, PerSecond: 1 / warm.Seconds()},
+			WarmSeconds: warm.Seconds(), ColdSeconds: cold.Seconds()}
+		if size == 1000 {
+			warm1k = warm
+		} else {
+			l.Ratio = float64(warm) / float64(warm1k)
+		}
+		print(l)
+	}
+	return ExitOK
+}
