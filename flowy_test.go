@@ -140,7 +140,7 @@ func TestActivityInvoke(t *testing.T) {
 	if flowy.ErrorKind(err) != "panic" || !strings.Contains(err.Error(), "panic: oops") || !strings.Contains(err.Error(), "goroutine") {
 		t.Errorf("panicking activity: %v", err)
 	}
-	for _, bad := range []any{42, func(...int) {}, func() (int, int) { return 0, 0 }, func() (int, error, int) { return 0, nil, 0 }} {
+	for _, bad := range []any{42, func(...int) {}, func() (int, int) { return 0, 0 }, func() (int, string, int) { return 0, "", 0 }} {
 		if err := (&flowy.Activity{Name: "bad", Func: bad}).Prepare(); err == nil {
 			t.Errorf("Prepare accepted Func %T", bad)
 		}

@@ -47,7 +47,6 @@ type prepared struct {
 	code    reflect.Value // the struct value
 	ptr     bool          // Code was a pointer
 	fields  []depField
-	run     reflect.Value // method value on a zero copy: only its type is used
 	inTypes []reflect.Type
 }
 

@@ -139,9 +139,8 @@ func TestChildStartFails(t *testing.T) {
 		&engine.StartChildWorkflowExecution{WorkflowID: "p", Type: wfType}, // itself
 	)
 	// One of the two decision tasks is busy's; answer it first if needed.
-	dt := h.pollDecision(decList)
-	if dt.Execution == busy {
-		dt = h.pollDecision(decList)
+	if dt := h.pollDecision(decList); dt.Execution == busy {
+		h.pollDecision(decList)
 	}
 	evs := h.history(parent)
 	expectTypes(t, evs[3:],
