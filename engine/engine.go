@@ -20,12 +20,18 @@
 //     decision task: it records a [ScheduleActivityTaskFailed] (or
 //     [StartChildWorkflowExecutionFailed]) event with cause
 //     [CauseTypeDoesNotExist], and the decider decides again.
+//
 //   - Defaults. A zero duration in a decision means "use the type's registered
 //     default"; [NoTimeout] means unlimited. An empty task list means the
 //     type's default task list.
+//
 //   - Starting. [Engine.StartWorkflow] records WorkflowExecutionStarted and
 //     schedules a decision task (DecisionTaskScheduled). A workflow id may have
-//     at most one open execution.
+//     at most one open execution. A start with no task list, neither in the
+//     request nor as the type's default, is an error ([ErrInvalidArgument]).
+//     A child with none takes its parent's task list; an activity with none
+//     takes its run's. A child policy left unset everywhere means ABANDON.
+//
 //   - Decision tasks. At most one decision task of an execution is scheduled or
 //     started at a time. When a task is handed out the engine records
 //     DecisionTaskStarted and gives the complete history up to and including
@@ -37,11 +43,20 @@
 //     A decision task that is not answered within its start-to-close timeout
 //     times out (DecisionTaskTimedOut) and a new one is scheduled; its token is
 //     then invalid.
+//
 //   - Close decisions (complete, fail, continue-as-new) must be the last
 //     decision of a list; an execution that closes cancels nothing by itself but
-//     applies its child policy to its open children. Continue-as-new closes the
+//     applies its child policy to its open children. A close decision is
+//     refused (CompleteWorkflowExecutionFailed, FailWorkflowExecutionFailed or
+//     ContinueAsNewWorkflowExecutionFailed with cause
+//     [CauseUnhandledDecision]) when, while the decision task was started,
+//     anything happened that schedules a decision task (an activity, timer or
+//     child closed, a cancel request): the other decisions of the list are
+//     still recorded, and a new decision task is scheduled, so no result is
+//     lost to a close the decider made without seeing it. Continue-as-new closes the
 //     run (WorkflowExecutionContinuedAsNew) and starts a new run with the same
 //     workflow id and a new run id.
+//
 //   - Activity tasks. ScheduleActivityTask records ActivityTaskScheduled and
 //     queues the task on its task list. Handing it out records
 //     ActivityTaskStarted. Completion, failure and every timeout record exactly
@@ -49,30 +64,47 @@
 //     ActivityTaskTimedOut) and schedule a decision task. A response with a
 //     token whose task already closed returns an error wrapping
 //     [ErrUnknownResource] and records nothing.
+//
 //   - Timeouts: schedule-to-start (queued too long), start-to-close (running
 //     too long), schedule-to-close (both), heartbeat (no heartbeat for that
 //     long since start or the last heartbeat), decision start-to-close, and the
 //     execution's start-to-close, which closes it with
 //     WorkflowExecutionTimedOut.
+//
 //   - Timers. StartTimer records TimerStarted and, after the delay, TimerFired
 //     plus a decision task.
+//
 //   - Child workflows. StartChildWorkflowExecution records
 //     StartChildWorkflowExecutionInitiated, starts the child (recording
 //     ChildWorkflowExecutionStarted in the parent) and, when the child closes,
 //     one of ChildWorkflowExecutionCompleted, -Failed, -TimedOut, -Canceled or
-//     -Terminated in the parent. A child whose workflow id is in use records
+//     -Terminated in the parent. Like every failed decision,
+//     ChildWorkflowExecutionStarted schedules a decision task of the parent. A child whose workflow id is in use records
 //     StartChildWorkflowExecutionFailed with cause
 //     [CauseWorkflowAlreadyRunning].
+//
 //   - Long polls. [Engine.PollDecisionTask] and [Engine.PollActivityTask] block
 //     until a task is available or the context ends, and then return
-//     (nil, nil) for "no task" — never an error for an expired poll.
+//     (nil, nil) for "no task" — never an error for an expired poll. Once
+//     the engine is closed they return an error wrapping [ErrClosed].
+//
 //   - Limits. Engines that enforce payload limits (SWF: 32,768 characters for
-//     input, result, details and control, 256 for reasons) reject oversize
+//     input, result, details and control, 256 for reasons and ids, 2,048 for
+//     heartbeat details) reject oversize
 //     requests with an error wrapping [ErrLimitExceeded]; the decider and the
 //     activity worker check the same limits before sending, so a well-behaved
 //     client never sees that error.
 //
-// Optional capabilities are separate interfaces, found by type assertion.
+//   - Malformed requests (empty ids, negative durations other than
+//     [NoTimeout], unknown child policies, a close decision that is not last)
+//     return an error wrapping [ErrInvalidArgument] and record nothing.
+//
+// Not in the contract yet: signals, cancel requests from clients, and
+// canceling activities or timers by decision.
+//
+// Optional capabilities are separate interfaces, found by type assertion:
+// [CloseWaiter]. Package memory is the reference implementation, and package
+// conformance the suite every engine must pass.
 package engine
 
 import (
@@ -105,6 +137,10 @@ var (
 	ErrLimitExceeded = errors.New("limit exceeded")
 	// ErrClosed: the engine has been closed.
 	ErrClosed = errors.New("engine closed")
+	// ErrInvalidArgument: a malformed request (an empty id or task list, a
+	// negative duration, a close decision that is not the last, an unknown
+	// child policy). Nothing is recorded.
+	ErrInvalidArgument = errors.New("invalid argument")
 )
 
 // Engine is a workflow engine. All methods are safe for concurrent use.

@@ -197,6 +197,7 @@ type StartChildWorkflowExecutionInitiated struct {
 	ExecutionTimeout             time.Duration
 	DecisionTimeout              time.Duration
 	ChildPolicy                  ChildPolicy
+	Tags                         []string
 	DecisionTaskCompletedEventID int64
 }
 

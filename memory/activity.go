@@ -194,7 +194,7 @@ func (e *Engine) startActivity(a *activity, identity string) *engine.ActivityTas
 // when the engine closes.
 func (e *Engine) PollActivityTask(ctx context.Context, p engine.PollParams) (*engine.ActivityTask, error) {
 	if p.TaskList == "" {
-		return nil, errors.New("memory: poll for activity task: empty task list")
+		return nil, invalid("memory: poll for activity task: empty task list")
 	}
 	return poll(ctx, e,
 		func() *taskList[*activity] { return e.actList(p.TaskList) },

@@ -3,7 +3,6 @@ package memory
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -100,7 +99,7 @@ func (e *Engine) decisionTimedOut(r *run) {
 // when the engine closes.
 func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*engine.DecisionTask, error) {
 	if p.TaskList == "" {
-		return nil, errors.New("memory: poll for decision task: empty task list")
+		return nil, invalid("memory: poll for decision task: empty task list")
 	}
 	return poll(ctx, e,
 		func() *taskList[decRef] { return e.decList(p.TaskList) },
@@ -224,6 +223,7 @@ func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, compl
 		ExecutionTimeout:             d.ExecutionTimeout,
 		DecisionTimeout:              d.DecisionTimeout,
 		ChildPolicy:                  d.ChildPolicy,
+		Tags:                         d.Tags,
 		DecisionTaskCompletedEventID: completedID,
 	})
 	fail := func(cause string) {

@@ -302,7 +302,7 @@ func (e *Engine) enter(ctx context.Context) error {
 // RegisterWorkflowType registers a workflow type and its defaults.
 func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowTypeInfo) error {
 	if t.Name == "" {
-		return errors.New("memory: workflow type: empty name")
+		return invalid("memory: workflow type: empty name")
 	}
 	what := fmt.Sprintf("memory: workflow type %s/%s", t.Name, t.Version)
 	if err := errors.Join(
@@ -326,7 +326,7 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 // RegisterActivityType registers an activity type and its defaults.
 func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityTypeInfo) error {
 	if t.Name == "" {
-		return errors.New("memory: activity type: empty name")
+		return invalid("memory: activity type: empty name")
 	}
 	what := fmt.Sprintf("memory: activity type %s/%s", t.Name, t.Version)
 	if err := checkTimeouts("default ", t.ActivityTimeouts); err != nil {
@@ -398,7 +398,7 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 	}
 	taskList := cmp.Or(p.TaskList, t.DefaultTaskList)
 	if taskList == "" {
-		return "", fmt.Errorf("%s: no task list: neither the request nor workflow type %s/%s sets one", what, p.Type.Name, p.Type.Version)
+		return "", invalid("%s: no task list: neither the request nor workflow type %s/%s sets one", what, p.Type.Name, p.Type.Version)
 	}
 	r := e.startRun(runParams{
 		workflowID:  p.WorkflowID,

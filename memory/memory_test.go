@@ -534,6 +534,9 @@ func TestInvalidDecisionsRecordNothing(t *testing.T) {
 		if errors.Is(err, engine.ErrLimitExceeded) != tc.limit {
 			t.Fatalf("%s: error %v; wraps ErrLimitExceeded: %v, want %v", tc.name, err, !tc.limit, tc.limit)
 		}
+		if errors.Is(err, engine.ErrInvalidArgument) == tc.limit {
+			t.Fatalf("%s: error %v; wraps ErrInvalidArgument: %v, want %v", tc.name, err, tc.limit, !tc.limit)
+		}
 		if errors.Is(err, engine.ErrUnknownResource) {
 			t.Fatalf("%s: error %v wraps ErrUnknownResource", tc.name, err)
 		}

@@ -21,10 +21,15 @@ func checkLen(what, s string, limit int) error {
 	return nil
 }
 
+// invalid returns an error wrapping [engine.ErrInvalidArgument].
+func invalid(format string, args ...any) error {
+	return fmt.Errorf(format+": %w", append(args, engine.ErrInvalidArgument)...)
+}
+
 // checkID checks a workflow, activity or timer id.
 func checkID(what, id string) error {
 	if id == "" {
-		return fmt.Errorf("empty %s", what)
+		return invalid("empty %s", what)
 	}
 	return checkLen(what, id, engine.MaxIDChars)
 }
@@ -32,7 +37,7 @@ func checkID(what, id string) error {
 // checkTimeout checks a duration that may be zero (default) or NoTimeout.
 func checkTimeout(what string, d time.Duration) error {
 	if d < 0 && d != engine.NoTimeout {
-		return fmt.Errorf("%s is negative (%v): use engine.NoTimeout for no limit", what, d)
+		return invalid("%s is negative (%v): use engine.NoTimeout for no limit", what, d)
 	}
 	return nil
 }
@@ -51,7 +56,7 @@ func checkChildPolicy(p engine.ChildPolicy) error {
 	case engine.ChildPolicyUnset, engine.ChildPolicyTerminate, engine.ChildPolicyRequestCancel, engine.ChildPolicyAbandon:
 		return nil
 	}
-	return fmt.Errorf("unknown child policy %q", p)
+	return invalid("unknown child policy %q", p)
 }
 
 // validateDecisions checks an answer to a decision task before anything is
@@ -62,10 +67,10 @@ func validateDecisions(p engine.RespondDecisionParams) error {
 	}
 	for i, d := range p.Decisions {
 		if d == nil {
-			return fmt.Errorf("decision %d is nil", i)
+			return invalid("decision %d is nil", i)
 		}
 		if engine.IsClose(d) && i != len(p.Decisions)-1 {
-			return fmt.Errorf("decision %d (%s) closes the run but is not the last of %d decisions",
+			return invalid("decision %d (%s) closes the run but is not the last of %d decisions",
 				i, d.DecisionType(), len(p.Decisions))
 		}
 		if err := validateDecision(d); err != nil {
@@ -87,7 +92,7 @@ func validateDecision(d engine.Decision) error {
 	case *engine.StartTimer:
 		var neg error
 		if d.StartToFire < 0 {
-			neg = fmt.Errorf("timer %q: negative start-to-fire timeout (%v)", d.TimerID, d.StartToFire)
+			neg = invalid("timer %q: negative start-to-fire timeout (%v)", d.TimerID, d.StartToFire)
 		}
 		return errors.Join(
 			checkID("timer id", d.TimerID),
@@ -118,5 +123,5 @@ func validateDecision(d engine.Decision) error {
 			checkChildPolicy(d.ChildPolicy),
 		)
 	}
-	return fmt.Errorf("unsupported decision type %T", d)
+	return invalid("unsupported decision type %T", d)
 }
