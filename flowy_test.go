@@ -68,7 +68,7 @@ func TestFuncBinding(t *testing.T) {
 	}
 	got, err := w.Run()
 	// Plain functions finish when called, so finish order is call order.
-	if want := "4 [4 9 16] 129 x"; got != want || err != nil {
+	if want := "4 [4 9 16] 129 task func-0 failed: x"; got != want || err != nil {
 		t.Errorf("Run() = %q, %v; want %q", got, err, want)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strconv"
+	"sync/atomic"
 
+	"github.com/flowy-go/flowy/internal/failure"
 	"github.com/flowy-go/flowy/internal/rt"
 )
 
@@ -94,13 +97,14 @@ func collectFutures(v reflect.Value, out *[]*rt.Future) {
 // parameters for keyword arguments (see [Activity.Params]). Each call encodes
 // its arguments and decodes them into fn's parameters with the JSON codec,
 // exactly as an activity worker would, runs fn, and returns a ready or failed
-// Result.
+// Result. A failure is a [*TaskError] as an engine would record it, for the
+// task "func-N" (N counts the task's calls from 0).
 func Func[T any](fn any, params ...string) Task[T] {
 	a := &Activity{Name: "func", Func: fn, Params: params}
 	if err := a.prepare(); err != nil {
 		return Task[T]{b: failBinding{err}}
 	}
-	return Task[T]{b: funcBinding{a}}
+	return Task[T]{b: &funcBinding{a: a}}
 }
 
 type failBinding struct{ err error }
@@ -111,10 +115,14 @@ func (b failBinding) Call(*rt.Call) *rt.Future {
 	return f
 }
 
-type funcBinding struct{ a *Activity }
+type funcBinding struct {
+	a     *Activity
+	calls atomic.Int64
+}
 
-func (b funcBinding) Call(c *rt.Call) *rt.Future {
+func (b *funcBinding) Call(c *rt.Call) *rt.Future {
 	f := &rt.Future{}
+	key := "func-" + strconv.FormatInt(b.calls.Add(1)-1, 10)
 	for _, d := range c.Deps {
 		if !d.Done() {
 			f.SetError(fmt.Errorf("flowy: Func task called with a pending Result outside a workflow run"), rt.NextSeq(nil))
@@ -128,12 +136,15 @@ func (b funcBinding) Call(c *rt.Call) *rt.Future {
 	codec := b.a.codec()
 	input, err := codec.EncodeInput(c.Args, c.Kwargs)
 	if err != nil {
-		f.SetError(&TaskError{Task: b.a.Name, Reason: "encoding input: " + err.Error()}, rt.NextSeq(nil))
+		f.SetError(&TaskError{Task: key, Kind: "bad-input", Reason: "encoding arguments: " + err.Error()}, rt.NextSeq(nil))
 		return f
 	}
 	out, err := b.a.Invoke(context.Background(), input)
 	if err != nil {
-		f.SetError(err, rt.NextSeq(nil))
+		// As an engine records it: a TaskError with the reason and kind.
+		kind := ErrorKind(err)
+		reason, details := failure.Encode(kind, err.Error())
+		f.SetError(&TaskError{Task: key, Reason: reason, Kind: kind, Details: details}, rt.NextSeq(nil))
 		return f
 	}
 	f.SetRaw(out, codec.IsJSON(), codec.Decode, rt.NextSeq(nil))

@@ -176,8 +176,10 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // Start runs the worker in the background until ctx ends or stop is called;
-// stop returns when every poller has stopped. Registration errors are
-// returned at once.
+// stop returns when every poller has stopped. Stopping cancels the contexts
+// of running activities; an activity that then returns an error is not
+// reported as failed (its task times out and is retried as configured).
+// Registration errors are returned at once.
 func (w *Worker) Start(ctx context.Context) (stop func(), err error) {
 	if err := w.Register(ctx); err != nil {
 		return nil, err
@@ -292,7 +294,14 @@ func (w *Worker) runActivity(ctx context.Context, task *engine.ActivityTask) {
 		},
 	}
 	result, err := a.Invoke(context.WithValue(actx, rt.ActivityEnvKey{}, env), task.Input)
-	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+	if err != nil && ctx.Err() != nil {
+		// The worker is stopping and canceled the activity: the failure is
+		// ours, not the activity's. Report nothing; the task times out and
+		// is retried as its configuration says.
+		w.log.Info("worker: activity stopped by the worker's shutdown", "activityID", task.ActivityID)
+		return
+	}
+	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
 		// The start-to-close timeout passed: the engine records the
 		// timeout (and the retry it leads to); a failure would race it.
 		w.log.Debug("worker: activity ran past its start-to-close timeout", "activityID", task.ActivityID)
