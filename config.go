@@ -167,6 +167,12 @@ func (d *Dep) validate(name string) error {
 			return fmt.Errorf("dependency %s: negative retry delay %v", name, r)
 		}
 	}
+	for what, t := range map[string]time.Duration{"ScheduleToStart": d.ScheduleToStart, "StartToClose": d.StartToClose,
+		"ScheduleToClose": d.ScheduleToClose, "Heartbeat": d.Heartbeat, "ExecutionTimeout": d.ExecutionTimeout, "DecisionTimeout": d.DecisionTimeout} {
+		if t < 0 && t != NoTimeout {
+			return fmt.Errorf("dependency %s: negative %s %v (use flowy.NoTimeout for no limit)", name, what, t)
+		}
+	}
 	if p := d.RetryPolicy; p != nil && p.MaxAttempts < 1 {
 		return fmt.Errorf("dependency %s: RetryPolicy.MaxAttempts must be at least 1", name)
 	}

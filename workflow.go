@@ -52,6 +52,10 @@ type prepared struct {
 
 var bindableType = reflect.TypeFor[bindable]()
 
+// maxDepName leaves room in 256-character ids for "-CALL-RETRY:t" and a
+// child workflow id's prefix.
+const maxDepName = 200
+
 type bindable interface {
 	withBinding(b rt.Binding) reflect.Value
 }
@@ -112,6 +116,9 @@ func (w *Workflow) check() error {
 		name := f.Name
 		if tag := f.Tag.Get("flowy"); tag != "" {
 			name = tag
+		}
+		if len(name) > maxDepName {
+			return fmt.Errorf("flowy: workflow %s: dependency name %.40s... is %d characters, over %d (task ids NAME-CALL-RETRY must fit SWF's 256)", w.Name, name, len(name), maxDepName)
 		}
 		if seen[name] {
 			return fmt.Errorf("flowy: workflow %s: two dependencies named %s", w.Name, name)

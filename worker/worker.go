@@ -226,12 +226,29 @@ func (w *Worker) pollDecisions(ctx context.Context, taskList string) {
 		if task == nil {
 			continue
 		}
-		decisions := w.dec.Decide(task)
-		err = w.eng.RespondDecisionTaskCompleted(context.WithoutCancel(ctx), engine.RespondDecisionParams{Token: task.Token, Decisions: decisions})
-		if err != nil {
-			w.dec.Forget(task.Execution.RunID)
-			w.log.Warn("worker: answering decision task", "workflowID", task.Execution.WorkflowID, "runID", task.Execution.RunID, "err", err)
-		}
+		w.decide(context.WithoutCancel(ctx), task)
+	}
+}
+
+// decide answers a decision task. Decisions the engine refuses as malformed
+// or over a limit would be refused again at every retry of the task, and the
+// workflow would hang: it is failed instead, with the engine's reason.
+func (w *Worker) decide(ctx context.Context, task *engine.DecisionTask) {
+	decisions := w.dec.Decide(task)
+	err := w.eng.RespondDecisionTaskCompleted(ctx, engine.RespondDecisionParams{Token: task.Token, Decisions: decisions})
+	if err == nil {
+		return
+	}
+	w.dec.Forget(task.Execution.RunID)
+	w.log.Warn("worker: answering decision task", "workflowID", task.Execution.WorkflowID, "runID", task.Execution.RunID, "err", err)
+	if !errors.Is(err, engine.ErrLimitExceeded) && !errors.Is(err, engine.ErrInvalidArgument) {
+		return // lost or stale: the task times out and is decided again
+	}
+	reason, details := failure.Encode("engine-refused", "flowy: the engine refused the decisions: "+err.Error())
+	err = w.eng.RespondDecisionTaskCompleted(ctx, engine.RespondDecisionParams{Token: task.Token,
+		Decisions: []engine.Decision{&engine.FailWorkflowExecution{Reason: reason, Details: details}}})
+	if err != nil {
+		w.log.Warn("worker: failing a workflow whose decisions were refused", "workflowID", task.Execution.WorkflowID, "err", err)
 	}
 }
 

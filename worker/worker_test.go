@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,4 +171,47 @@ func TestActivityWorker(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("the activities did not finish")
+}
+
+// refusing is an engine that refuses every decision list scheduling an
+// activity, as an engine refuses decisions over its limits.
+type refusing struct{ *memory.Engine }
+
+func (r refusing) RespondDecisionTaskCompleted(ctx context.Context, p engine.RespondDecisionParams) error {
+	for _, d := range p.Decisions {
+		if _, ok := d.(*engine.ScheduleActivityTask); ok {
+			return fmt.Errorf("refusing: %w", engine.ErrLimitExceeded)
+		}
+	}
+	return r.Engine.RespondDecisionTaskCompleted(ctx, p)
+}
+
+// TestRefusedDecisionsFailTheWorkflow: decisions the engine refuses would be
+// refused at every retry; the workflow fails with the engine's reason rather
+// than hang.
+func TestRefusedDecisionsFailTheWorkflow(t *testing.T) {
+	mem := memory.New(memory.Options{})
+	defer mem.Close()
+	eng := refusing{mem}
+	wf := &flowy.Workflow{Name: "SumSquares", Code: SumSquares{}, Deps: map[string]flowy.Dep{"Square": {Activity: "square"}, "Sum": {Activity: "sum"}}}
+	w, err := worker.New(eng, []*flowy.Workflow{wf}, nil, worker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	stop, err := w.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	exec, err := client.Start(ctx, eng, wf, client.StartOptions{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Result[int](ctx, mem, exec, nil)
+	var we *client.WorkflowError
+	if !errors.As(err, &we) || !strings.Contains(we.Reason, "the engine refused the decisions: refusing: limit exceeded") {
+		t.Errorf("result error %v, want a failure saying the engine refused the decisions", err)
+	}
 }
