@@ -131,6 +131,8 @@ var (
 	ErrUnknownResource = errors.New("unknown resource")
 	// ErrTypeAlreadyExists: a type with that name and version is registered.
 	ErrTypeAlreadyExists = errors.New("type already exists")
+	// ErrTypeDeprecated: the type is deprecated (see TypeAdmin).
+	ErrTypeDeprecated = errors.New("type deprecated")
 	// ErrAlreadyStarted: an open execution with that workflow id exists.
 	ErrAlreadyStarted = errors.New("workflow execution already started")
 	// ErrLimitExceeded: a payload, reason or id is over its limit.
