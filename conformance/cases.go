@@ -11,6 +11,7 @@ import (
 
 	"github.com/flowy-go/flowy"
 	"github.com/flowy-go/flowy/client"
+	"github.com/flowy-go/flowy/decider"
 	"github.com/flowy-go/flowy/engine"
 )
 
@@ -53,6 +54,9 @@ func Cases() []Case {
 						"ScheduleActivityTask Square-1-0 [[4], {}]",
 						"ScheduleActivityTask Square-2-0 [[16], {}]",
 						"CompleteWorkflowExecution 256")
+					wantDeps(t, o, "Square-0-0")
+					wantDeps(t, o, "Square-1-0", "Square-0")
+					wantDeps(t, o, "Square-2-0", "Square-1")
 				},
 			}
 		}},
@@ -117,6 +121,9 @@ func Cases() []Case {
 						"ScheduleActivityTask Add-1-0 [[4, 4], {}]",
 						"ScheduleActivityTask Add-2-0 [[13, 8], {}]",
 						"CompleteWorkflowExecution 21")
+					wantDeps(t, o, "Add-0-0", "Square-0", "Square-1")
+					wantDeps(t, o, "Add-1-0", "Square-0")
+					wantDeps(t, o, "Add-2-0", "Add-0", "Add-1")
 				},
 			}
 		}},
@@ -144,6 +151,13 @@ func Cases() []Case {
 					wantResult(t, o, "204")
 					if n := countPrefix(Decisions(o.History), "ScheduleActivityTask Add-"); n != 7 {
 						t.Errorf("%d reductions, want 7", n)
+					}
+					for _, e := range o.History {
+						if a, ok := e.Attr.(*engine.ActivityTaskScheduled); ok && strings.HasPrefix(a.ActivityID, "Add-") {
+							if deps := decider.ParseControl(a.Control).Deps; len(deps) != 2 {
+								t.Errorf("%s depends on %v, want two results", a.ActivityID, deps)
+							}
+						}
 					}
 				},
 			}
@@ -516,6 +530,21 @@ func countPrefix(ss []string, prefix string) int {
 		}
 	}
 	return n
+}
+
+// wantDeps checks the dependencies recorded in the control field of an
+// activity attempt's scheduling.
+func wantDeps(t *testing.T, o *Outcome, activityID string, deps ...string) {
+	t.Helper()
+	for _, e := range o.History {
+		if a, ok := e.Attr.(*engine.ActivityTaskScheduled); ok && a.ActivityID == activityID {
+			if got := decider.ParseControl(a.Control).Deps; strings.Join(got, ",") != strings.Join(deps, ",") {
+				t.Errorf("%s recorded dependencies %v (control %q), want %v", activityID, got, a.Control, deps)
+			}
+			return
+		}
+	}
+	t.Errorf("%s was not scheduled", activityID)
 }
 
 // firstBatch returns the activity ids scheduled by the first decision task.

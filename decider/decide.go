@@ -60,6 +60,7 @@ func (r *run) schedule(c *call) engine.Decision {
 			WorkflowID:       id,
 			Type:             engine.WorkflowType{Name: cfg.Workflow, Version: cfg.Version},
 			Input:            c.input,
+			Control:          c.control,
 			TaskList:         cfg.TaskList,
 			ExecutionTimeout: cfg.ExecutionTimeout,
 			DecisionTimeout:  cfg.DecisionTimeout,
@@ -71,6 +72,7 @@ func (r *run) schedule(c *call) engine.Decision {
 		ActivityID: c.id,
 		Type:       engine.ActivityType{Name: cfg.Activity, Version: cfg.Version},
 		Input:      c.input,
+		Control:    c.control,
 		TaskList:   cfg.TaskList,
 		Timeouts: engine.ActivityTimeouts{
 			ScheduleToStart: cfg.ScheduleToStart,

@@ -51,8 +51,12 @@ func newDecider(t *testing.T, cache int) *decider.Decider {
 	return d
 }
 
-func schedule(id, input string) engine.Decision {
-	return &engine.ScheduleActivityTask{ActivityID: id, Type: engine.ActivityType{Name: "square", Version: "1"}, Input: input}
+func schedule(id, input string, deps ...string) engine.Decision {
+	d := &engine.ScheduleActivityTask{ActivityID: id, Type: engine.ActivityType{Name: "square", Version: "1"}, Input: input}
+	if len(deps) > 0 {
+		d.Control = `{"deps":["` + strings.Join(deps, `","`) + `"]}`
+	}
+	return d
 }
 
 // TestHandWrittenHistory drives the decider through a history by hand, with
@@ -72,10 +76,10 @@ func TestHandWrittenHistory(t *testing.T) {
 			h.add(&engine.ActivityTaskCompleted{ScheduledEventID: s1, Result: "9"})
 			// This decision task times out: its answer is lost.
 			t2 := h.task(t1.StartedEventID)
-			want(t, d.Decide(t2), schedule("Square-1-0", "[[9], {}]"))
+			want(t, d.Decide(t2), schedule("Square-1-0", "[[9], {}]", "Square-0"))
 			h.add(&engine.DecisionTaskTimedOut{StartedEventID: t2.StartedEventID})
 			t3 := h.task(t1.StartedEventID)
-			want(t, d.Decide(t3), schedule("Square-1-0", "[[9], {}]"))
+			want(t, d.Decide(t3), schedule("Square-1-0", "[[9], {}]", "Square-0"))
 			c3 := h.add(&engine.DecisionTaskCompleted{StartedEventID: t3.StartedEventID})
 			s3 := h.add(&engine.ActivityTaskScheduled{ActivityID: "Square-1-0", Type: engine.ActivityType{Name: "square", Version: "1"}, Input: "[[9], {}]", DecisionTaskCompletedEventID: c3})
 			h.add(&engine.ActivityTaskStarted{ScheduledEventID: s3})

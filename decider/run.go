@@ -428,6 +428,7 @@ type call struct {
 	f       *rt.Future
 	waiting int    // pending dependencies
 	input   string // encoded once the dependencies are ready
+	control string // the dependencies' call keys, for the history
 	attempt int    // index of the current attempt (RETRY)
 	id      string // NAME-CALL-RETRY of the current attempt
 	delayed bool   // the current attempt waits for its timer
@@ -454,8 +455,9 @@ func (b *binding) Call(rc *rt.Call) *rt.Future {
 	r := b.r
 	n := r.counters[b.dep]
 	r.counters[b.dep] = n + 1
-	c := &call{r: r, dep: b.dep, cfg: b.cfg, codec: b.cd, key: b.dep + "-" + strconv.Itoa(n),
-		order: r.NextSeq(), c: rc, f: &rt.Future{RT: r}}
+	key := b.dep + "-" + strconv.Itoa(n)
+	c := &call{r: r, dep: b.dep, cfg: b.cfg, codec: b.cd, key: key,
+		order: r.NextSeq(), c: rc, f: &rt.Future{RT: r, Task: key}}
 	for _, d := range rc.Deps {
 		if d.State() == rt.Failed {
 			c.f.SetError(firstError(rc.Deps), r.NextSeq())
@@ -510,7 +512,7 @@ func (c *call) ready() {
 			"input too large: %d characters (limit %d)", n, engine.MaxPayloadChars)})
 		return
 	}
-	c.input, c.c = input, nil
+	c.input, c.control, c.c = input, control(c.c.Deps), nil
 	c.next(0, c.cfg.Retry[0])
 }
 

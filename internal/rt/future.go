@@ -44,6 +44,11 @@ type Future struct {
 	// Restart is set on the result of flowy.Restart.
 	Restart *RestartRequest
 
+	// Task is the call key (NAME-CALL) of the task whose result this is,
+	// once known: set by the decider on call results, and copied to derived
+	// results (First, FinishOrder, ParallelReduce) when they resolve.
+	Task string
+
 	// RT is the workflow run this future belongs to (nil outside a run).
 	RT Runtime
 
@@ -113,8 +118,8 @@ func (f *Future) SetError(err error, seq int64) {
 // SetFrom resolves f as a copy of the resolved future src (same value, error
 // and finish order).
 func (f *Future) SetFrom(src *Future) {
-	f.Raw, f.RawJSON, f.Decode, f.Val, f.HasVal, f.Err, f.Restart =
-		src.Raw, src.RawJSON, src.Decode, src.Val, src.HasVal, src.Err, src.Restart
+	f.Raw, f.RawJSON, f.Decode, f.Val, f.HasVal, f.Err, f.Restart, f.Task =
+		src.Raw, src.RawJSON, src.Decode, src.Val, src.HasVal, src.Err, src.Restart, src.Task
 	f.resolve(src.state, src.Seq)
 }
 
