@@ -151,11 +151,19 @@ func WaitClosedByPolling(ctx context.Context, eng engine.Engine, exec engine.Exe
 // workflow's codec (nil: JSON). An execution that did not complete returns a
 // *WorkflowError.
 func Result[T any](ctx context.Context, eng engine.Engine, exec engine.Execution, codec flowy.Codec) (T, error) {
-	var zero T
 	ev, last, err := Wait(ctx, eng, exec)
 	if err != nil {
+		var zero T
 		return zero, err
 	}
+	return Decode[T](ev, last, codec)
+}
+
+// Decode returns the result recorded by the closing event of a run (as
+// returned by Wait), decoded into T with codec (nil: JSON), or a
+// *WorkflowError for a run that did not complete.
+func Decode[T any](ev engine.Event, last engine.Execution, codec flowy.Codec) (T, error) {
+	var zero T
 	if codec == nil {
 		codec = flowy.JSON
 	}

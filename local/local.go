@@ -9,6 +9,7 @@ import (
 
 	"github.com/flowy-go/flowy"
 	"github.com/flowy-go/flowy/client"
+	"github.com/flowy-go/flowy/engine"
 	"github.com/flowy-go/flowy/memory"
 	"github.com/flowy-go/flowy/worker"
 )
@@ -23,6 +24,10 @@ type Config struct {
 	Worker worker.Options
 	// Start configures the execution (workflow id, timeouts).
 	Start client.StartOptions
+	// Closed, if set, is called when the run has closed, before the engine
+	// is closed: read the history there (e.g. to trace the run). exec is the
+	// last run (after any continue-as-new).
+	Closed func(ctx context.Context, eng engine.Engine, exec engine.Execution)
 }
 
 // Run runs wf with args on a new memory engine and returns its result. A
@@ -44,9 +49,15 @@ func Run[T any](ctx context.Context, wf *flowy.Workflow, cfg Config, args ...any
 	if err != nil {
 		return zero, err
 	}
-	res, err := client.Result[T](ctx, eng, exec, wf.Codec)
-	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		return zero, errors.Join(err, ctx.Err())
+	ev, last, err := client.Wait(ctx, eng, exec)
+	if err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			return zero, errors.Join(err, ctx.Err())
+		}
+		return zero, err
 	}
-	return res, err
+	if cfg.Closed != nil {
+		cfg.Closed(ctx, eng, last)
+	}
+	return client.Decode[T](ev, last, wf.Codec)
 }
