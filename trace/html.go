@@ -14,7 +14,7 @@ import (
 // layout sizes: roomy for small runs, compact past compactAt nodes.
 type sizes struct {
 	boxW, boxH, colGap, rowGap, font float64
-	rowH                              float64 // timeline row
+	rowH                             float64 // timeline row
 }
 
 const compactAt = 200
