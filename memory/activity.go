@@ -107,6 +107,9 @@ func (e *Engine) activityTimerFired(a *activity) {
 // closeActivity ends a: its timer stops and its token becomes invalid. A
 // queued task that closed is skipped by polls.
 func (e *Engine) closeActivity(a *activity) {
+	if a.state == actScheduled {
+		e.actLists[a.taskList].pending--
+	}
 	a.state = actClosed
 	if a.timer != nil {
 		a.timer.Stop()
@@ -125,6 +128,8 @@ func (e *Engine) scheduleActivity(r *run, d *engine.ScheduleActivityTask, comple
 	switch {
 	case !ok:
 		cause = engine.CauseTypeDoesNotExist
+	case t.Status == engine.TypeDeprecated:
+		cause = engine.CauseTypeDeprecated
 	case r.activities[d.ActivityID] != nil:
 		cause = engine.CauseIDAlreadyInUse
 	}
@@ -162,7 +167,9 @@ func (e *Engine) scheduleActivity(r *run, d *engine.ScheduleActivityTask, comple
 	}
 	r.activities[a.id] = a
 	e.arm(a, time.Now())
-	e.actList(a.taskList).offer(a, false)
+	l := e.actList(a.taskList)
+	l.pending++
+	l.offer(a, false)
 	return true
 }
 

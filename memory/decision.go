@@ -27,7 +27,9 @@ func (e *Engine) scheduleDecision(r *run) {
 	id := r.record(&engine.DecisionTaskScheduled{TaskList: r.taskList, StartToClose: r.decTimeout})
 	r.dec.state = decScheduled
 	r.dec.scheduledID = id
-	e.decList(r.taskList).offer(decRef{r: r, scheduledID: id}, false)
+	l := e.decList(r.taskList)
+	l.pending++
+	l.offer(decRef{r: r, scheduledID: id}, false)
 }
 
 func validDecision(d decRef) bool {
@@ -235,6 +237,10 @@ func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, compl
 		fail(engine.CauseTypeDoesNotExist)
 		return
 	}
+	if t.Status == engine.TypeDeprecated {
+		fail(engine.CauseTypeDeprecated)
+		return
+	}
 	if cur := e.latest[d.WorkflowID]; cur != nil && cur.status == engine.StatusOpen {
 		fail(engine.CauseWorkflowAlreadyRunning)
 		return
@@ -265,8 +271,16 @@ func (e *Engine) continueAsNew(r *run, d *engine.ContinueAsNewWorkflowExecution,
 	if d.Version != "" {
 		typ.Version = d.Version
 	}
-	if _, ok := e.wfTypes[typ]; !ok {
-		r.record(&engine.ContinueAsNewWorkflowExecutionFailed{Cause: engine.CauseTypeDoesNotExist, DecisionTaskCompletedEventID: completedID})
+	t, ok := e.wfTypes[typ]
+	cause := ""
+	switch {
+	case !ok:
+		cause = engine.CauseTypeDoesNotExist
+	case t.Status == engine.TypeDeprecated:
+		cause = engine.CauseTypeDeprecated
+	}
+	if cause != "" {
+		r.record(&engine.ContinueAsNewWorkflowExecutionFailed{Cause: cause, DecisionTaskCompletedEventID: completedID})
 		return false
 	}
 	tags := r.tags

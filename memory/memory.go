@@ -32,7 +32,11 @@
 //   - A close decision is refused with cause [engine.CauseUnhandledDecision]
 //     when, while its decision task was started, an event arrived that
 //     scheduled (or would have scheduled) a decision task: an activity, timer
-//     or child closed, or a cancel was requested.
+//     or child closed, a signal arrived, or a cancel was requested.
+//
+// It also implements the optional capabilities [engine.CloseWaiter],
+// [engine.TypeAdmin], [engine.ExecutionLister], [engine.PendingCounter] and
+// [engine.Signaler].
 package memory
 
 import (
@@ -100,8 +104,8 @@ type Engine struct {
 
 	mu        sync.Mutex
 	closed    bool
-	wfTypes   map[engine.WorkflowType]*engine.WorkflowTypeInfo
-	actTypes  map[engine.ActivityType]*engine.ActivityTypeInfo
+	wfTypes   map[engine.WorkflowType]*engine.WorkflowTypeDetail
+	actTypes  map[engine.ActivityType]*engine.ActivityTypeDetail
 	runs      map[engine.Execution]*run
 	latest    map[string]*run // workflow id → open or latest run
 	decLists  map[string]*taskList[decRef]
@@ -109,6 +113,7 @@ type Engine struct {
 	decTokens map[string]*run // token → run whose decision task is started
 	actTokens map[string]*activity
 	tokenSeq  uint64
+	runSeq    uint64 // runs started, for a stable order of runs started at once
 }
 
 var errClosed = fmt.Errorf("memory: %w", engine.ErrClosed)
@@ -123,8 +128,8 @@ func New(opts Options) *Engine {
 		log:       log,
 		hooks:     opts.Hooks,
 		done:      make(chan struct{}),
-		wfTypes:   make(map[engine.WorkflowType]*engine.WorkflowTypeInfo),
-		actTypes:  make(map[engine.ActivityType]*engine.ActivityTypeInfo),
+		wfTypes:   make(map[engine.WorkflowType]*engine.WorkflowTypeDetail),
+		actTypes:  make(map[engine.ActivityType]*engine.ActivityTypeDetail),
 		runs:      make(map[engine.Execution]*run),
 		latest:    make(map[string]*run),
 		decLists:  make(map[string]*taskList[decRef]),
@@ -157,6 +162,7 @@ func (e *Engine) Close() error {
 // engine lock.
 type run struct {
 	exec        engine.Execution
+	seq         uint64 // start order
 	typ         engine.WorkflowType
 	taskList    string
 	execTimeout time.Duration // resolved: > 0 or NoTimeout
@@ -319,7 +325,7 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 	if _, ok := e.wfTypes[t.WorkflowType]; ok {
 		return fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists)
 	}
-	e.wfTypes[t.WorkflowType] = &t
+	e.wfTypes[t.WorkflowType] = &engine.WorkflowTypeDetail{WorkflowTypeInfo: t, Status: engine.TypeRegistered, Created: time.Now()}
 	return nil
 }
 
@@ -339,7 +345,7 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 	if _, ok := e.actTypes[t.ActivityType]; ok {
 		return fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists)
 	}
-	e.actTypes[t.ActivityType] = &t
+	e.actTypes[t.ActivityType] = &engine.ActivityTypeDetail{ActivityTypeInfo: t, Status: engine.TypeRegistered, Created: time.Now()}
 	return nil
 }
 
@@ -393,6 +399,9 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 	if !ok {
 		return "", fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrUnknownResource)
 	}
+	if t.Status == engine.TypeDeprecated {
+		return "", fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrTypeDeprecated)
+	}
 	if cur := e.latest[p.WorkflowID]; cur != nil && cur.status == engine.StatusOpen {
 		return "", fmt.Errorf("%s: run %s is open: %w", what, cur.exec.RunID, engine.ErrAlreadyStarted)
 	}
@@ -431,6 +440,8 @@ func (e *Engine) startRun(p runParams) *run {
 	if r.exec.RunID == "" {
 		r.exec.RunID = newRunID()
 	}
+	e.runSeq++
+	r.seq = e.runSeq
 	started := &engine.WorkflowExecutionStarted{
 		Type:                    p.typ,
 		Input:                   p.input,
@@ -485,6 +496,9 @@ func (e *Engine) closeRun(r *run, attr engine.EventAttributes, status engine.Exe
 	}
 	if r.dec.state == decStarted {
 		e.endDecision(r)
+	}
+	if r.dec.state == decScheduled {
+		e.decLists[r.taskList].pending--
 	}
 	r.dec.state = decNone // a queued decision task is skipped: the run is closed
 	r.dec.pending = false
@@ -636,6 +650,11 @@ func (e *Engine) DescribeWorkflowExecution(ctx context.Context, exec engine.Exec
 	if err != nil {
 		return nil, err
 	}
+	return r.info(), nil
+}
+
+// info describes r.
+func (r *run) info() *engine.ExecutionInfo {
 	info := &engine.ExecutionInfo{
 		Execution:      r.exec,
 		Type:           r.typ,
@@ -651,7 +670,7 @@ func (e *Engine) DescribeWorkflowExecution(ctx context.Context, exec engine.Exec
 		pe := *r.parent
 		info.Parent = &pe
 	}
-	return info, nil
+	return info
 }
 
 // GetWorkflowExecutionHistory returns the whole history of a run. An empty run

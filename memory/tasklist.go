@@ -66,6 +66,10 @@ type waiter[T any] struct {
 type taskList[T any] struct {
 	queue      deque[T]
 	head, tail *waiter[T] // waiting polls, oldest first
+	// pending counts the tasks of this list that are scheduled and not yet
+	// started (queued, or on their way to a poll): incremented when one is
+	// scheduled, decremented when it starts or closes unstarted.
+	pending int
 }
 
 func (l *taskList[T]) addWaiter() *waiter[T] {
@@ -130,6 +134,7 @@ func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T]
 		for l.queue.len() > 0 {
 			x, _ := l.queue.popFront()
 			if valid(x) {
+				l.pending--
 				res := start(x)
 				e.mu.Unlock()
 				return res, nil
@@ -145,6 +150,7 @@ func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T]
 				return nil, errClosed
 			}
 			if valid(x) {
+				l.pending--
 				res := start(x)
 				e.mu.Unlock()
 				return res, nil
