@@ -10,11 +10,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/flowy-go/flowy/engine"
 	"github.com/flowy-go/flowy/examples"
 	"github.com/flowy-go/flowy/local"
 )
 
-const exampleUsage = "flowy example -list [-json]\n       flowy example NAME [-time-scale S] [-json]"
+const exampleUsage = "flowy example -list [-json]\n       flowy example NAME [-time-scale S] [-json] [-trace FILE]"
 
 const exampleHelp = `
 Example lists the example workflows (package examples), or runs one on the
@@ -27,7 +28,9 @@ With -json it prints one JSON object instead:
 	{"workflow":NAME,"result":RESULT,"seconds":X}
 
 The timing examples call an activity that sleeps; -time-scale multiplies the
-sleeps (0: no sleeping).`
+sleeps (0: no sleeping). -trace FILE writes the run's trace: its task graph
+(and, in HTML, its timeline), as .dot, .svg (needs Graphviz) or .html.
+On a terminal, the tasks done so far are shown while the example runs.`
 
 // runExample is the "example" subcommand.
 func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -35,6 +38,7 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	list := fs.Bool("list", false, "list the examples: name and description, one per line")
 	scale := fs.Float64("time-scale", 1, "multiply the activities' sleeps by `S` (0: no sleeping)")
 	asJSON := fs.Bool("json", false, "print JSON: one object per line")
+	traceFile := fs.String("trace", "", "write the run's trace to `FILE` (.dot, .svg or .html)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return ExitUsage // fs reported it, with the usage
@@ -64,9 +68,33 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail("unknown example %q; the examples are: %s", name, strings.Join(examples.Names(), ", "))
 	}
 
+	if *traceFile != "" {
+		if _, err := traceFormat(*traceFile); err != nil {
+			return fail("%v", err)
+		}
+	}
+	var prog *progress
+	var traceErr error
+	cfg := local.Config{
+		Activities: e.Activities, Workflows: e.Workflows,
+		Started: func(eng engine.Engine, exec engine.Execution) {
+			prog = startProgress(stderr, name, historyProgress(ctx, eng, exec))
+		},
+		Closed: func(ctx context.Context, eng engine.Engine, exec engine.Execution) {
+			prog.Stop()
+			if *traceFile != "" {
+				traceErr = writeTrace(ctx, eng, exec, *traceFile)
+			}
+		},
+	}
 	start := time.Now()
-	res, err := local.Run[json.RawMessage](ctx, e.Workflow, local.Config{Activities: e.Activities, Workflows: e.Workflows}, e.Args...)
+	res, err := local.Run[json.RawMessage](ctx, e.Workflow, cfg, e.Args...)
 	secs := time.Since(start).Seconds()
+	prog.Stop()
+	if traceErr != nil {
+		fmt.Fprintf(stderr, "flowy example %s: writing the trace: %v\n", name, traceErr)
+		return ExitFail
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			// local.Run joins ctx's error to its own, often the same one.

@@ -24,6 +24,9 @@ type Config struct {
 	Worker worker.Options
 	// Start configures the execution (workflow id, timeouts).
 	Start client.StartOptions
+	// Started, if set, is called once the run has started, with the engine
+	// running it (e.g. to show progress).
+	Started func(eng engine.Engine, exec engine.Execution)
 	// Closed, if set, is called when the run has closed, before the engine
 	// is closed: read the history there (e.g. to trace the run). exec is the
 	// last run (after any continue-as-new).
@@ -48,6 +51,9 @@ func Run[T any](ctx context.Context, wf *flowy.Workflow, cfg Config, args ...any
 	exec, err := client.Start(ctx, eng, wf, cfg.Start, args...)
 	if err != nil {
 		return zero, err
+	}
+	if cfg.Started != nil {
+		cfg.Started(eng, exec)
 	}
 	ev, last, err := client.Wait(ctx, eng, exec)
 	if err != nil {
