@@ -81,20 +81,22 @@ func (e *Engine) arm(a *activity, now time.Time) {
 
 func (e *Engine) activityTimerFired(a *activity) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed || a.state == actClosed {
+		e.mu.Unlock()
 		return
 	}
 	at, tt, ok := a.nextDeadline()
 	if !ok {
+		e.mu.Unlock()
 		return
 	}
 	if now := time.Now(); now.Before(at) {
 		a.timer.Reset(at.Sub(now))
+		e.mu.Unlock()
 		return
 	}
 	r := a.run
-	r.record(&engine.ActivityTaskTimedOut{
+	e.record(r, &engine.ActivityTaskTimedOut{
 		ScheduledEventID: a.scheduledID,
 		StartedEventID:   a.startedID,
 		TimeoutType:      tt,
@@ -102,6 +104,7 @@ func (e *Engine) activityTimerFired(a *activity) {
 	})
 	e.closeActivity(a)
 	e.scheduleDecision(r)
+	e.finishTimer()
 }
 
 // closeActivity ends a: its timer stops and its token becomes invalid. A
@@ -134,7 +137,7 @@ func (e *Engine) scheduleActivity(r *run, d *engine.ScheduleActivityTask, comple
 		cause = engine.CauseIDAlreadyInUse
 	}
 	if cause != "" {
-		r.record(&engine.ScheduleActivityTaskFailed{ActivityID: d.ActivityID, Type: d.Type, Cause: cause,
+		e.record(r, &engine.ScheduleActivityTaskFailed{ActivityID: d.ActivityID, Type: d.Type, Cause: cause,
 			DecisionTaskCompletedEventID: completedID})
 		return false
 	}
@@ -152,7 +155,7 @@ func (e *Engine) scheduleActivity(r *run, d *engine.ScheduleActivityTask, comple
 		},
 		state: actScheduled,
 	}
-	a.scheduledID = r.record(&engine.ActivityTaskScheduled{
+	a.scheduledID = e.record(r, &engine.ActivityTaskScheduled{
 		ActivityID:                   a.id,
 		Type:                         a.typ,
 		Input:                        a.input,
@@ -178,11 +181,11 @@ func validActivity(a *activity) bool { return a.state == actScheduled }
 // startActivity hands out a.
 func (e *Engine) startActivity(a *activity, identity string) *engine.ActivityTask {
 	r := a.run
-	a.startedID = r.record(&engine.ActivityTaskStarted{ScheduledEventID: a.scheduledID, Identity: identity})
+	a.startedID = e.record(r, &engine.ActivityTaskStarted{ScheduledEventID: a.scheduledID, Identity: identity})
 	a.state = actStarted
 	a.startedAt = r.events[a.startedID-1].Time
 	a.lastBeat = a.startedAt
-	a.token = e.newToken('a')
+	a.token = activityToken(r.exec.RunID, a.scheduledID, a.startedID)
 	e.actTokens[a.token] = a
 	e.arm(a, time.Now())
 	return &engine.ActivityTask{
@@ -244,7 +247,8 @@ func (e *Engine) startedActivity(op, token string) (*activity, error) {
 	a, ok := e.actTokens[token]
 	if !ok {
 		e.mu.Unlock()
-		return nil, fmt.Errorf("memory: %s: activity task token %q: %w", op, token, engine.ErrUnknownResource)
+		return nil, fmt.Errorf("memory: %s: activity task token %q: no such started task "+
+			"(it completed, failed or timed out, or its run closed): %w", op, token, engine.ErrUnknownResource)
 	}
 	return a, nil
 }
@@ -265,10 +269,12 @@ func (e *Engine) RespondActivityTaskCompleted(ctx context.Context, token, result
 		return err
 	}
 	r := a.run
-	r.record(&engine.ActivityTaskCompleted{ScheduledEventID: a.scheduledID, StartedEventID: a.startedID, Result: result})
+	e.record(r, &engine.ActivityTaskCompleted{ScheduledEventID: a.scheduledID, StartedEventID: a.startedID, Result: result})
 	e.closeActivity(a)
 	e.scheduleDecision(r)
-	e.mu.Unlock()
+	if err := e.finish(); err != nil {
+		return err
+	}
 	return e.after(op)
 }
 
@@ -291,11 +297,13 @@ func (e *Engine) RespondActivityTaskFailed(ctx context.Context, token, reason, d
 		return err
 	}
 	r := a.run
-	r.record(&engine.ActivityTaskFailed{ScheduledEventID: a.scheduledID, StartedEventID: a.startedID,
+	e.record(r, &engine.ActivityTaskFailed{ScheduledEventID: a.scheduledID, StartedEventID: a.startedID,
 		Reason: reason, Details: details})
 	e.closeActivity(a)
 	e.scheduleDecision(r)
-	e.mu.Unlock()
+	if err := e.finish(); err != nil {
+		return err
+	}
 	return e.after(op)
 }
 

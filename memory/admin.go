@@ -25,13 +25,12 @@ func (e *Engine) DescribeWorkflowType(ctx context.Context, t engine.WorkflowType
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	d, ok := e.wfTypes[t]
 	if !ok {
-		return nil, fmt.Errorf("memory: describe workflow type %s/%s: %w", t.Name, t.Version, engine.ErrUnknownResource)
+		return nil, e.fail(fmt.Errorf("memory: describe workflow type %s/%s: %w", t.Name, t.Version, engine.ErrUnknownResource))
 	}
 	c := *d
-	return &c, nil
+	return &c, e.finish()
 }
 
 // DescribeActivityType describes a registered activity type. The engine
@@ -41,13 +40,12 @@ func (e *Engine) DescribeActivityType(ctx context.Context, t engine.ActivityType
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	d, ok := e.actTypes[t]
 	if !ok {
-		return nil, fmt.Errorf("memory: describe activity type %s/%s: %w", t.Name, t.Version, engine.ErrUnknownResource)
+		return nil, e.fail(fmt.Errorf("memory: describe activity type %s/%s: %w", t.Name, t.Version, engine.ErrUnknownResource))
 	}
 	c := *d
-	return &c, nil
+	return &c, e.finish()
 }
 
 // ListWorkflowTypes lists the workflow types with the status (all of them if
@@ -57,12 +55,14 @@ func (e *Engine) ListWorkflowTypes(ctx context.Context, status engine.TypeStatus
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	var out []engine.WorkflowTypeDetail
 	for _, d := range e.wfTypes {
 		if (status == "" || d.Status == status) && (name == "" || d.Name == name) {
 			out = append(out, *d)
 		}
+	}
+	if err := e.finish(); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b engine.WorkflowTypeDetail) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version))
@@ -77,12 +77,14 @@ func (e *Engine) ListActivityTypes(ctx context.Context, status engine.TypeStatus
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	var out []engine.ActivityTypeDetail
 	for _, d := range e.actTypes {
 		if (status == "" || d.Status == status) && (name == "" || d.Name == name) {
 			out = append(out, *d)
 		}
+	}
+	if err := e.finish(); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b engine.ActivityTypeDetail) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version))
@@ -101,19 +103,19 @@ func (e *Engine) DeprecateWorkflowType(ctx context.Context, t engine.WorkflowTyp
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
 	what := fmt.Sprintf("memory: deprecate workflow type %s/%s", t.Name, t.Version)
 	d, ok := e.wfTypes[t]
 	if !ok {
-		return fmt.Errorf("%s: %w", what, engine.ErrUnknownResource)
+		return e.fail(fmt.Errorf("%s: %w", what, engine.ErrUnknownResource))
 	}
 	if d.Status == engine.TypeDeprecated {
-		return fmt.Errorf("%s: %w", what, engine.ErrTypeDeprecated)
+		return e.fail(fmt.Errorf("%s: %w", what, engine.ErrTypeDeprecated))
 	}
 	nd := *d // a new value: details handed out are never written
 	nd.Status, nd.DeprecatedSince = engine.TypeDeprecated, time.Now()
 	e.wfTypes[t] = &nd
-	return nil
+	e.journalWorkflowType(&nd)
+	return e.finish()
 }
 
 // DeprecateActivityType deprecates an activity type: decisions scheduling it
@@ -125,28 +127,35 @@ func (e *Engine) DeprecateActivityType(ctx context.Context, t engine.ActivityTyp
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
 	what := fmt.Sprintf("memory: deprecate activity type %s/%s", t.Name, t.Version)
 	d, ok := e.actTypes[t]
 	if !ok {
-		return fmt.Errorf("%s: %w", what, engine.ErrUnknownResource)
+		return e.fail(fmt.Errorf("%s: %w", what, engine.ErrUnknownResource))
 	}
 	if d.Status == engine.TypeDeprecated {
-		return fmt.Errorf("%s: %w", what, engine.ErrTypeDeprecated)
+		return e.fail(fmt.Errorf("%s: %w", what, engine.ErrTypeDeprecated))
 	}
 	nd := *d
 	nd.Status, nd.DeprecatedSince = engine.TypeDeprecated, time.Now()
 	e.actTypes[t] = &nd
-	return nil
+	e.journalActivityType(&nd)
+	return e.finish()
 }
 
 // ListExecutions lists the executions f selects (open ones if f.Open is set,
 // closed ones otherwise), newest start first. The close-time bounds and
 // CloseStatus do not apply to open executions. It scans every execution the
-// engine holds.
+// engine holds (with a journal: open ones in memory, closed ones in the
+// journal).
 func (e *Engine) ListExecutions(ctx context.Context, f engine.ExecutionFilter) ([]engine.ExecutionInfo, error) {
 	if err := e.enter(ctx); err != nil {
 		return nil, err
+	}
+	if !f.Open && e.journal != nil {
+		if err := e.finish(); err != nil {
+			return nil, err
+		}
+		return e.journal.ListClosed(ctx, f)
 	}
 	defer e.mu.Unlock()
 	var runs []*run
@@ -206,11 +215,11 @@ func (e *Engine) CountPendingDecisionTasks(ctx context.Context, taskList string)
 	if err := e.enter(ctx); err != nil {
 		return 0, err
 	}
-	defer e.mu.Unlock()
+	n := 0
 	if l := e.decLists[taskList]; l != nil {
-		return l.pending, nil
+		n = l.pending
 	}
-	return 0, nil
+	return n, e.finish()
 }
 
 // CountPendingActivityTasks counts the activity tasks scheduled on the task
@@ -220,11 +229,11 @@ func (e *Engine) CountPendingActivityTasks(ctx context.Context, taskList string)
 	if err := e.enter(ctx); err != nil {
 		return 0, err
 	}
-	defer e.mu.Unlock()
+	n := 0
 	if l := e.actLists[taskList]; l != nil {
-		return l.pending, nil
+		n = l.pending
 	}
-	return 0, nil
+	return n, e.finish()
 }
 
 // openRun returns the open run exec names (an empty run id: the open run of
@@ -259,14 +268,13 @@ func (e *Engine) SignalWorkflow(ctx context.Context, exec engine.Execution, name
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
 	r, err := e.openRun(what, exec)
 	if err != nil {
-		return err
+		return e.fail(err)
 	}
-	r.record(&engine.WorkflowExecutionSignaled{SignalName: name, Input: input})
+	e.record(r, &engine.WorkflowExecutionSignaled{SignalName: name, Input: input})
 	e.scheduleDecision(r)
-	return nil
+	return e.finish()
 }
 
 // RequestCancelWorkflow records WorkflowExecutionCancelRequested in an open
@@ -279,11 +287,10 @@ func (e *Engine) RequestCancelWorkflow(ctx context.Context, exec engine.Executio
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
 	r, err := e.openRun(what, exec)
 	if err != nil {
-		return err
+		return e.fail(err)
 	}
 	e.requestCancel(r, "")
-	return nil
+	return e.finish()
 }

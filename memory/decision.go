@@ -24,7 +24,7 @@ func (e *Engine) scheduleDecision(r *run) {
 		r.dec.pending = true
 		return
 	}
-	id := r.record(&engine.DecisionTaskScheduled{TaskList: r.taskList, StartToClose: r.decTimeout})
+	id := e.record(r, &engine.DecisionTaskScheduled{TaskList: r.taskList, StartToClose: r.decTimeout})
 	r.dec.state = decScheduled
 	r.dec.scheduledID = id
 	l := e.decList(r.taskList)
@@ -40,10 +40,10 @@ func validDecision(d decRef) bool {
 // startDecision hands out the scheduled decision task of d.r.
 func (e *Engine) startDecision(d decRef, identity string) *engine.DecisionTask {
 	r := d.r
-	id := r.record(&engine.DecisionTaskStarted{ScheduledEventID: d.scheduledID, Identity: identity})
+	id := e.record(r, &engine.DecisionTaskStarted{ScheduledEventID: d.scheduledID, Identity: identity})
 	r.dec.state = decStarted
 	r.dec.startedID = id
-	r.dec.token = e.newToken('d')
+	r.dec.token = decisionToken(r.exec.RunID, id)
 	e.decTokens[r.dec.token] = r
 	if r.decTimeout > 0 {
 		r.dec.deadline = time.Now().Add(r.decTimeout)
@@ -76,24 +76,26 @@ func (e *Engine) endDecision(r *run) {
 
 func (e *Engine) decisionTimedOut(r *run) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed || r.status != engine.StatusOpen || r.dec.state != decStarted {
+		e.mu.Unlock()
 		return
 	}
 	if now := time.Now(); now.Before(r.dec.deadline) {
 		// A later decision task reused the timer.
 		r.dec.timer.Reset(r.dec.deadline.Sub(now))
+		e.mu.Unlock()
 		return
 	}
 	e.log.Debug("memory: decision task timed out", "workflow_id", r.exec.WorkflowID, "run_id", r.exec.RunID,
 		"started_event_id", r.dec.startedID)
-	r.record(&engine.DecisionTaskTimedOut{
+	e.record(r, &engine.DecisionTaskTimedOut{
 		ScheduledEventID: r.dec.scheduledID,
 		StartedEventID:   r.dec.startedID,
 		TimeoutType:      engine.TimeoutStartToClose,
 	})
 	e.endDecision(r)
 	e.scheduleDecision(r)
+	e.finishTimer()
 }
 
 // PollDecisionTask waits for a decision task on the task list. It returns
@@ -130,9 +132,10 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 	r, ok := e.decTokens[p.Token]
 	if !ok {
 		e.mu.Unlock()
-		return fmt.Errorf("memory: %s: decision task token %q: %w", op, p.Token, engine.ErrUnknownResource)
+		return fmt.Errorf("memory: %s: decision task token %q: no such started task "+
+			"(it completed or timed out, or its run closed): %w", op, p.Token, engine.ErrUnknownResource)
 	}
-	completedID := r.record(&engine.DecisionTaskCompleted{
+	completedID := e.record(r, &engine.DecisionTaskCompleted{
 		ScheduledEventID: r.dec.scheduledID,
 		StartedEventID:   r.dec.startedID,
 		ExecutionContext: p.ExecutionContext,
@@ -157,21 +160,21 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 			again = true // ChildWorkflowExecutionStarted or StartChildWorkflowExecutionFailed
 		case *engine.CompleteWorkflowExecution:
 			if unhandled {
-				r.record(&engine.CompleteWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
+				e.record(r, &engine.CompleteWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
 				continue
 			}
 			e.closeRun(r, &engine.WorkflowExecutionCompleted{Result: d.Result, DecisionTaskCompletedEventID: completedID},
 				engine.StatusCompleted)
 		case *engine.FailWorkflowExecution:
 			if unhandled {
-				r.record(&engine.FailWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
+				e.record(r, &engine.FailWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
 				continue
 			}
 			e.closeRun(r, &engine.WorkflowExecutionFailed{Reason: d.Reason, Details: d.Details, DecisionTaskCompletedEventID: completedID},
 				engine.StatusFailed)
 		case *engine.ContinueAsNewWorkflowExecution:
 			if unhandled {
-				r.record(&engine.ContinueAsNewWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
+				e.record(r, &engine.ContinueAsNewWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
 				continue
 			}
 			if !e.continueAsNew(r, d, completedID) {
@@ -182,18 +185,20 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 	if again {
 		e.scheduleDecision(r) // does nothing if the run closed
 	}
-	e.mu.Unlock()
+	if err := e.finish(); err != nil {
+		return err
+	}
 	return e.after(op)
 }
 
 // startTimer carries out a StartTimer decision; false if it failed.
 func (e *Engine) startTimer(r *run, d *engine.StartTimer, completedID int64) bool {
 	if _, ok := r.timers[d.TimerID]; ok {
-		r.record(&engine.StartTimerFailed{TimerID: d.TimerID, Cause: engine.CauseTimerIDAlreadyInUse, DecisionTaskCompletedEventID: completedID})
+		e.record(r, &engine.StartTimerFailed{TimerID: d.TimerID, Cause: engine.CauseTimerIDAlreadyInUse, DecisionTaskCompletedEventID: completedID})
 		return false
 	}
 	t := &wfTimer{id: d.TimerID}
-	t.startedID = r.record(&engine.TimerStarted{TimerID: d.TimerID, StartToFire: d.StartToFire, Control: d.Control,
+	t.startedID = e.record(r, &engine.TimerStarted{TimerID: d.TimerID, StartToFire: d.StartToFire, Control: d.Control,
 		DecisionTaskCompletedEventID: completedID})
 	if r.timers == nil {
 		r.timers = make(map[string]*wfTimer)
@@ -205,18 +210,19 @@ func (e *Engine) startTimer(r *run, d *engine.StartTimer, completedID int64) boo
 
 func (e *Engine) timerFired(r *run, t *wfTimer) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed || r.status != engine.StatusOpen || r.timers[t.id] != t {
+		e.mu.Unlock()
 		return
 	}
 	delete(r.timers, t.id)
-	r.record(&engine.TimerFired{TimerID: t.id, StartedEventID: t.startedID})
+	e.record(r, &engine.TimerFired{TimerID: t.id, StartedEventID: t.startedID})
 	e.scheduleDecision(r)
+	e.finishTimer()
 }
 
 // startChild carries out a StartChildWorkflowExecution decision.
 func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, completedID int64) {
-	initID := r.record(&engine.StartChildWorkflowExecutionInitiated{
+	initID := e.record(r, &engine.StartChildWorkflowExecutionInitiated{
 		WorkflowID:                   d.WorkflowID,
 		Type:                         d.Type,
 		Input:                        d.Input,
@@ -229,7 +235,7 @@ func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, compl
 		DecisionTaskCompletedEventID: completedID,
 	})
 	fail := func(cause string) {
-		r.record(&engine.StartChildWorkflowExecutionFailed{WorkflowID: d.WorkflowID, Type: d.Type, Cause: cause,
+		e.record(r, &engine.StartChildWorkflowExecutionFailed{WorkflowID: d.WorkflowID, Type: d.Type, Cause: cause,
 			InitiatedEventID: initID, DecisionTaskCompletedEventID: completedID})
 	}
 	t, ok := e.wfTypes[d.Type]
@@ -257,7 +263,7 @@ func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, compl
 		tags:        slices.Clone(d.Tags),
 		asChild:     c,
 	})
-	c.startedID = r.record(&engine.ChildWorkflowExecutionStarted{Execution: cr.exec, Type: cr.typ, InitiatedEventID: initID})
+	c.startedID = e.record(r, &engine.ChildWorkflowExecutionStarted{Execution: cr.exec, Type: cr.typ, InitiatedEventID: initID})
 	if r.children == nil {
 		r.children = make(map[string]*child)
 	}
@@ -280,7 +286,7 @@ func (e *Engine) continueAsNew(r *run, d *engine.ContinueAsNewWorkflowExecution,
 		cause = engine.CauseTypeDeprecated
 	}
 	if cause != "" {
-		r.record(&engine.ContinueAsNewWorkflowExecutionFailed{Cause: cause, DecisionTaskCompletedEventID: completedID})
+		e.record(r, &engine.ContinueAsNewWorkflowExecutionFailed{Cause: cause, DecisionTaskCompletedEventID: completedID})
 		return false
 	}
 	tags := r.tags

@@ -79,6 +79,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Hooks inject faults, for tests.
 	Hooks Hooks
+	// Journal, if set, makes the engine durable: see [Journal]. Nil (the
+	// default) keeps everything in memory only, at no cost.
+	Journal Journal
 }
 
 // Hooks inject faults into an engine, for tests of workers and deciders. Each
@@ -102,6 +105,8 @@ type Engine struct {
 	hooks Hooks
 	done  chan struct{} // closed by Close
 
+	journal Journal // nil: nothing is durable
+
 	mu        sync.Mutex
 	closed    bool
 	wfTypes   map[engine.WorkflowType]*engine.WorkflowTypeDetail
@@ -112,8 +117,13 @@ type Engine struct {
 	actLists  map[string]*taskList[*activity]
 	decTokens map[string]*run // token → run whose decision task is started
 	actTokens map[string]*activity
-	tokenSeq  uint64
 	runSeq    uint64 // runs started, for a stable order of runs started at once
+
+	// With a journal: the records of the state change in progress, the runs
+	// it closed, and the sequence number of the last batch appended.
+	batch   []Record
+	closing []*run
+	lastSeq uint64
 }
 
 var errClosed = fmt.Errorf("memory: %w", engine.ErrClosed)
@@ -127,6 +137,7 @@ func New(opts Options) *Engine {
 	return &Engine{
 		log:       log,
 		hooks:     opts.Hooks,
+		journal:   opts.Journal,
 		done:      make(chan struct{}),
 		wfTypes:   make(map[engine.WorkflowType]*engine.WorkflowTypeDetail),
 		actTypes:  make(map[engine.ActivityType]*engine.ActivityTypeDetail),
@@ -234,10 +245,15 @@ type child struct {
 	cur         *run // the child's current run
 }
 
-// record appends an event to the history and returns its id.
-func (r *run) record(attr engine.EventAttributes) int64 {
+// record appends an event to r's history (and to the batch in progress, with
+// a journal) and returns its id.
+func (e *Engine) record(r *run, attr engine.EventAttributes) int64 {
 	id := int64(len(r.events)) + 1
-	r.events = append(r.events, engine.Event{ID: id, Time: time.Now(), Attr: attr})
+	ev := engine.Event{ID: id, Time: time.Now(), Attr: attr}
+	r.events = append(r.events, ev)
+	if e.journal != nil {
+		e.batch = append(e.batch, Record{Exec: r.exec, Event: ev})
+	}
 	return id
 }
 
@@ -268,9 +284,24 @@ func newRunID() string {
 	return hex.EncodeToString(b[:])
 }
 
-func (e *Engine) newToken(kind byte) string {
-	e.tokenSeq++
-	return string(strconv.AppendUint([]byte{kind, '-'}, e.tokenSeq, 36))
+// Task tokens are derived from the run id and event ids, never from process
+// memory, so that a journaled engine restored after a restart accepts the
+// tokens of the tasks that are still open. They are unique: a run's event ids
+// are never reused.
+
+// activityToken is the token of an activity task.
+func activityToken(runID string, scheduledID, startedID int64) string {
+	b := make([]byte, 0, 2+len(runID)+2+2*8)
+	b = append(append(append(b, 'a', ':'), runID...), ':')
+	b = append(strconv.AppendInt(b, scheduledID, 36), ':')
+	return string(strconv.AppendInt(b, startedID, 36))
+}
+
+// decisionToken is the token of a decision task.
+func decisionToken(runID string, startedID int64) string {
+	b := make([]byte, 0, 2+len(runID)+1+8)
+	b = append(append(append(b, 'd', ':'), runID...), ':')
+	return string(strconv.AppendInt(b, startedID, 36))
 }
 
 func (e *Engine) decList(name string) *taskList[decRef] {
@@ -305,6 +336,12 @@ func (e *Engine) enter(ctx context.Context) error {
 	return nil
 }
 
+// fail releases the lock after a call that changed nothing, and returns err.
+func (e *Engine) fail(err error) error {
+	e.mu.Unlock()
+	return err
+}
+
 // RegisterWorkflowType registers a workflow type and its defaults.
 func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowTypeInfo) error {
 	if t.Name == "" {
@@ -321,12 +358,13 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
 	if _, ok := e.wfTypes[t.WorkflowType]; ok {
-		return fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists)
+		return e.fail(fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists))
 	}
-	e.wfTypes[t.WorkflowType] = &engine.WorkflowTypeDetail{WorkflowTypeInfo: t, Status: engine.TypeRegistered, Created: time.Now()}
-	return nil
+	d := &engine.WorkflowTypeDetail{WorkflowTypeInfo: t, Status: engine.TypeRegistered, Created: time.Now()}
+	e.wfTypes[t.WorkflowType] = d
+	e.journalWorkflowType(d)
+	return e.finish()
 }
 
 // RegisterActivityType registers an activity type and its defaults.
@@ -341,12 +379,13 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
 	if _, ok := e.actTypes[t.ActivityType]; ok {
-		return fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists)
+		return e.fail(fmt.Errorf("%s: %w", what, engine.ErrTypeAlreadyExists))
 	}
-	e.actTypes[t.ActivityType] = &engine.ActivityTypeDetail{ActivityTypeInfo: t, Status: engine.TypeRegistered, Created: time.Now()}
-	return nil
+	d := &engine.ActivityTypeDetail{ActivityTypeInfo: t, Status: engine.TypeRegistered, Created: time.Now()}
+	e.actTypes[t.ActivityType] = d
+	e.journalActivityType(d)
+	return e.finish()
 }
 
 // runParams are the resolved settings of a new run.
@@ -394,20 +433,19 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 	if err := e.enter(ctx); err != nil {
 		return "", err
 	}
-	defer e.mu.Unlock()
 	t, ok := e.wfTypes[p.Type]
 	if !ok {
-		return "", fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrUnknownResource)
+		return "", e.fail(fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrUnknownResource))
 	}
 	if t.Status == engine.TypeDeprecated {
-		return "", fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrTypeDeprecated)
+		return "", e.fail(fmt.Errorf("%s: workflow type %s/%s: %w", what, p.Type.Name, p.Type.Version, engine.ErrTypeDeprecated))
 	}
 	if cur := e.latest[p.WorkflowID]; cur != nil && cur.status == engine.StatusOpen {
-		return "", fmt.Errorf("%s: run %s is open: %w", what, cur.exec.RunID, engine.ErrAlreadyStarted)
+		return "", e.fail(fmt.Errorf("%s: run %s is open: %w", what, cur.exec.RunID, engine.ErrAlreadyStarted))
 	}
 	taskList := cmp.Or(p.TaskList, t.DefaultTaskList)
 	if taskList == "" {
-		return "", invalid("%s: no task list: neither the request nor workflow type %s/%s sets one", what, p.Type.Name, p.Type.Version)
+		return "", e.fail(invalid("%s: no task list: neither the request nor workflow type %s/%s sets one", what, p.Type.Name, p.Type.Version))
 	}
 	r := e.startRun(runParams{
 		workflowID:  p.WorkflowID,
@@ -419,7 +457,7 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 		childPolicy: cmp.Or(p.ChildPolicy, t.DefaultChildPolicy, engine.ChildPolicyAbandon),
 		tags:        slices.Clone(p.Tags),
 	})
-	return r.exec.RunID, nil
+	return r.exec.RunID, e.finish()
 }
 
 // startRun creates a run, records WorkflowExecutionStarted and schedules its
@@ -459,7 +497,7 @@ func (e *Engine) startRun(p runParams) *run {
 		started.ParentInitiatedEventID = c.initiatedID
 		c.cur = r
 	}
-	r.record(started)
+	e.record(r, started)
 	r.startTime = r.events[0].Time
 	e.runs[r.exec] = r
 	e.latest[r.exec.WorkflowID] = r
@@ -474,12 +512,13 @@ func (e *Engine) startRun(p runParams) *run {
 
 func (e *Engine) executionTimedOut(r *run) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed || r.status != engine.StatusOpen {
+		e.mu.Unlock()
 		return
 	}
 	e.log.Debug("memory: workflow timed out", "workflow_id", r.exec.WorkflowID, "run_id", r.exec.RunID)
 	e.closeRun(r, &engine.WorkflowExecutionTimedOut{ChildPolicy: r.childPolicy}, engine.StatusTimedOut)
+	e.finishTimer()
 }
 
 // closeRun records the closing event of r and closes it: its decision task,
@@ -487,9 +526,13 @@ func (e *Engine) executionTimedOut(r *run) {
 // applied to its open children and, if r is a child, the parent learns of it
 // (unless r continued as new: the next run is the same child).
 func (e *Engine) closeRun(r *run, attr engine.EventAttributes, status engine.ExecutionStatus) {
-	id := r.record(attr)
+	id := e.record(r, attr)
 	r.status = status
 	r.closeEvent = r.events[id-1]
+	if e.journal != nil {
+		e.batch[len(e.batch)-1].Close = status
+		e.closing = append(e.closing, r)
+	}
 	r.closeTime = r.closeEvent.Time
 	if r.execTimer != nil {
 		r.execTimer.Stop()
@@ -549,7 +592,7 @@ func (e *Engine) closeRun(r *run, attr engine.EventAttributes, status engine.Exe
 
 // requestCancel records a cancel request in r and schedules a decision task.
 func (e *Engine) requestCancel(r *run, cause string) {
-	r.record(&engine.WorkflowExecutionCancelRequested{Cause: cause})
+	e.record(r, &engine.WorkflowExecutionCancelRequested{Cause: cause})
 	r.cancelRequested = true
 	e.scheduleDecision(r)
 }
@@ -583,7 +626,7 @@ func (e *Engine) childClosed(c *child, cr *run, attr engine.EventAttributes) {
 	default:
 		return
 	}
-	p.record(ev)
+	e.record(p, ev)
 	e.scheduleDecision(p)
 }
 
@@ -623,20 +666,16 @@ func (e *Engine) TerminateWorkflow(ctx context.Context, exec engine.Execution, r
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
-	defer e.mu.Unlock()
-	r, err := e.findRun(exec)
+	r, err := e.openRun(what, exec)
 	if err != nil {
-		return err
-	}
-	if r.status != engine.StatusOpen {
-		return fmt.Errorf("%s: run %s is closed: %w", what, r.exec.RunID, engine.ErrUnknownResource)
+		return e.fail(err)
 	}
 	e.closeRun(r, &engine.WorkflowExecutionTerminated{
 		Reason:      reason,
 		Details:     details,
 		ChildPolicy: r.childPolicy,
 	}, engine.StatusTerminated)
-	return nil
+	return e.finish()
 }
 
 // DescribeWorkflowExecution describes an execution. An empty run id means the
@@ -645,12 +684,28 @@ func (e *Engine) DescribeWorkflowExecution(ctx context.Context, exec engine.Exec
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	r, err := e.findRun(exec)
 	if err != nil {
-		return nil, err
+		if err := e.notInMemory(err); err != nil {
+			return nil, err
+		}
+		info, _, err := e.journal.ClosedRun(ctx, exec)
+		return info, err
 	}
-	return r.info(), nil
+	info := r.info()
+	return info, e.finish()
+}
+
+// notInMemory releases the lock after a run was not found in memory. Without
+// a journal it returns notFound. With one it returns nil once everything
+// done before the lookup is durable: the caller then reads the run from the
+// journal, which holds every closed run that left memory.
+func (e *Engine) notInMemory(notFound error) error {
+	if e.journal == nil {
+		e.mu.Unlock()
+		return notFound
+	}
+	return e.await(e.unlock())
 }
 
 // info describes r.
@@ -680,12 +735,15 @@ func (e *Engine) GetWorkflowExecutionHistory(ctx context.Context, exec engine.Ex
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	r, err := e.findRun(exec)
 	if err != nil {
-		return nil, err
+		if err := e.notInMemory(err); err != nil {
+			return nil, err
+		}
+		return e.journal.ClosedHistory(ctx, exec)
 	}
-	return r.history(int64(len(r.events))), nil
+	evs := r.history(int64(len(r.events)))
+	return evs, e.finish()
 }
 
 // WaitClosed blocks until the run closes and returns its closing event
@@ -699,13 +757,15 @@ func (e *Engine) WaitClosed(ctx context.Context, exec engine.Execution) (engine.
 	}
 	r, err := e.findRun(exec)
 	if err != nil {
-		e.mu.Unlock()
-		return engine.Event{}, err
+		if err := e.notInMemory(err); err != nil {
+			return engine.Event{}, err
+		}
+		_, ev, err := e.journal.ClosedRun(ctx, exec)
+		return ev, err
 	}
 	if r.status != engine.StatusOpen {
 		ev := r.closeEvent
-		e.mu.Unlock()
-		return ev, nil
+		return ev, e.finish()
 	}
 	if r.closedCh == nil {
 		r.closedCh = make(chan struct{})
@@ -716,8 +776,7 @@ func (e *Engine) WaitClosed(ctx context.Context, exec engine.Execution) (engine.
 	case <-ch:
 		e.mu.Lock()
 		ev := r.closeEvent
-		e.mu.Unlock()
-		return ev, nil
+		return ev, e.finish() // the close is durable
 	case <-ctx.Done():
 		return engine.Event{}, ctx.Err()
 	case <-e.done:

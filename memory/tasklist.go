@@ -136,7 +136,9 @@ func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T]
 			if valid(x) {
 				l.pending--
 				res := start(x)
-				e.mu.Unlock()
+				if err := e.finish(); err != nil {
+					return nil, err // the task stays started and times out
+				}
 				return res, nil
 			}
 		}
@@ -152,7 +154,9 @@ func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T]
 			if valid(x) {
 				l.pending--
 				res := start(x)
-				e.mu.Unlock()
+				if err := e.finish(); err != nil {
+					return nil, err // the task stays started and times out
+				}
 				return res, nil
 			}
 			// The task closed while on its way; wait for another.
