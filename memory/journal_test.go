@@ -285,7 +285,9 @@ func TestRestoreExecutionTimeout(t *testing.T) {
 }
 
 func TestRestoreRejectsBadState(t *testing.T) {
-	ev := func(id int64, a engine.EventAttributes) engine.Event { return engine.Event{ID: id, Time: time.Now(), Attr: a} }
+	ev := func(id int64, a engine.EventAttributes) engine.Event {
+		return engine.Event{ID: id, Time: time.Now(), Attr: a}
+	}
 	started := &engine.WorkflowExecutionStarted{Type: wfType, TaskList: decList}
 	for _, s := range []State{
 		{Open: []RunHistory{{Execution: engine.Execution{WorkflowID: "w", RunID: "1"}}}},
