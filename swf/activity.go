@@ -23,7 +23,7 @@ func (e *Engine) PollActivityTask(ctx context.Context, p engine.PollParams) (*en
 		Domain:   aws.String(e.domain),
 		TaskList: taskList(p.TaskList),
 		Identity: optional(p.Identity),
-	})
+	}, copyBodies)
 	if err != nil {
 		if ended, err2 := e.pollEnded(ctx, op); ended {
 			return nil, err2
@@ -52,7 +52,7 @@ func (e *Engine) RespondActivityTaskCompleted(ctx context.Context, token, result
 	_, err := e.c.RespondActivityTaskCompleted(ctx, &awsswf.RespondActivityTaskCompletedInput{
 		TaskToken: aws.String(token),
 		Result:    optional(result),
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(op, err)
 	}
@@ -69,7 +69,7 @@ func (e *Engine) RespondActivityTaskFailed(ctx context.Context, token, reason, d
 		TaskToken: aws.String(token),
 		Reason:    optional(reason),
 		Details:   optional(details),
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(op, err)
 	}
@@ -86,7 +86,7 @@ func (e *Engine) RecordActivityTaskHeartbeat(ctx context.Context, token, details
 	out, err := e.c.RecordActivityTaskHeartbeat(ctx, &awsswf.RecordActivityTaskHeartbeatInput{
 		TaskToken: aws.String(token),
 		Details:   optional(details),
-	})
+	}, copyBodies)
 	if err != nil {
 		return false, e.fault(op, err)
 	}

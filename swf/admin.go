@@ -23,7 +23,7 @@ func (e *Engine) DescribeWorkflowType(ctx context.Context, t engine.WorkflowType
 	out, err := e.c.DescribeWorkflowType(ctx, &awsswf.DescribeWorkflowTypeInput{
 		Domain:       aws.String(e.domain),
 		WorkflowType: &types.WorkflowType{Name: aws.String(t.Name), Version: aws.String(t.Version)},
-	})
+	}, copyBodies)
 	if err != nil {
 		return nil, e.fault(fmt.Sprintf("%s %s/%s", op, t.Name, t.Version), err)
 	}
@@ -53,7 +53,7 @@ func (e *Engine) DescribeActivityType(ctx context.Context, t engine.ActivityType
 	out, err := e.c.DescribeActivityType(ctx, &awsswf.DescribeActivityTypeInput{
 		Domain:       aws.String(e.domain),
 		ActivityType: &types.ActivityType{Name: aws.String(t.Name), Version: aws.String(t.Version)},
-	})
+	}, copyBodies)
 	if err != nil {
 		return nil, e.fault(fmt.Sprintf("%s %s/%s", op, t.Name, t.Version), err)
 	}
@@ -95,7 +95,7 @@ func (e *Engine) ListWorkflowTypes(ctx context.Context, status engine.TypeStatus
 		in := &awsswf.ListWorkflowTypesInput{Domain: aws.String(e.domain), RegistrationStatus: st,
 			Name: optional(name), MaximumPageSize: e.opts.PageSize}
 		for {
-			out, err := e.c.ListWorkflowTypes(ctx, in)
+			out, err := e.c.ListWorkflowTypes(ctx, in, copyBodies)
 			if err != nil {
 				return nil, e.fault(op, err)
 			}
@@ -135,7 +135,7 @@ func (e *Engine) ListActivityTypes(ctx context.Context, status engine.TypeStatus
 		in := &awsswf.ListActivityTypesInput{Domain: aws.String(e.domain), RegistrationStatus: st,
 			Name: optional(name), MaximumPageSize: e.opts.PageSize}
 		for {
-			out, err := e.c.ListActivityTypes(ctx, in)
+			out, err := e.c.ListActivityTypes(ctx, in, copyBodies)
 			if err != nil {
 				return nil, e.fault(op, err)
 			}
@@ -173,7 +173,7 @@ func (e *Engine) DeprecateWorkflowType(ctx context.Context, t engine.WorkflowTyp
 	_, err := e.c.DeprecateWorkflowType(ctx, &awsswf.DeprecateWorkflowTypeInput{
 		Domain:       aws.String(e.domain),
 		WorkflowType: &types.WorkflowType{Name: aws.String(t.Name), Version: aws.String(t.Version)},
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(fmt.Sprintf("%s %s/%s", op, t.Name, t.Version), err)
 	}
@@ -191,7 +191,7 @@ func (e *Engine) DeprecateActivityType(ctx context.Context, t engine.ActivityTyp
 	_, err := e.c.DeprecateActivityType(ctx, &awsswf.DeprecateActivityTypeInput{
 		Domain:       aws.String(e.domain),
 		ActivityType: &types.ActivityType{Name: aws.String(t.Name), Version: aws.String(t.Version)},
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(fmt.Sprintf("%s %s/%s", op, t.Name, t.Version), err)
 	}
@@ -207,7 +207,7 @@ func (e *Engine) CountPendingDecisionTasks(ctx context.Context, list string) (in
 	}
 	out, err := e.c.CountPendingDecisionTasks(ctx, &awsswf.CountPendingDecisionTasksInput{
 		Domain: aws.String(e.domain), TaskList: taskList(list),
-	})
+	}, copyBodies)
 	if err != nil {
 		return 0, e.fault(op, err)
 	}
@@ -223,7 +223,7 @@ func (e *Engine) CountPendingActivityTasks(ctx context.Context, list string) (in
 	}
 	out, err := e.c.CountPendingActivityTasks(ctx, &awsswf.CountPendingActivityTasksInput{
 		Domain: aws.String(e.domain), TaskList: taskList(list),
-	})
+	}, copyBodies)
 	if err != nil {
 		return 0, e.fault(op, err)
 	}
@@ -240,7 +240,7 @@ func (e *Engine) SignalWorkflow(ctx context.Context, exec engine.Execution, name
 	_, err := e.c.SignalWorkflowExecution(ctx, &awsswf.SignalWorkflowExecutionInput{
 		Domain: aws.String(e.domain), WorkflowId: aws.String(exec.WorkflowID), RunId: optional(exec.RunID),
 		SignalName: aws.String(name), Input: optional(input),
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(op+" "+exec.WorkflowID, err)
 	}
@@ -256,7 +256,7 @@ func (e *Engine) RequestCancelWorkflow(ctx context.Context, exec engine.Executio
 	}
 	_, err := e.c.RequestCancelWorkflowExecution(ctx, &awsswf.RequestCancelWorkflowExecutionInput{
 		Domain: aws.String(e.domain), WorkflowId: aws.String(exec.WorkflowID), RunId: optional(exec.RunID),
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(op+" "+exec.WorkflowID, err)
 	}

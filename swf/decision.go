@@ -45,7 +45,7 @@ func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*en
 		Identity:        optional(p.Identity),
 		MaximumPageSize: e.opts.PageSize,
 	}
-	out, err := e.c.PollForDecisionTask(pctx, in)
+	out, err := e.c.PollForDecisionTask(pctx, in, copyBodies)
 	if err != nil {
 		if ended, err2 := e.pollEnded(ctx, op); ended {
 			return nil, err2
@@ -96,7 +96,7 @@ func (e *Engine) decisionPage(ctx context.Context, in *awsswf.PollForDecisionTas
 	pin.NextPageToken = aws.String(next)
 	delay := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		out, err := e.c.PollForDecisionTask(ctx, &pin)
+		out, err := e.c.PollForDecisionTask(ctx, &pin, copyBodies)
 		if err == nil {
 			return out, nil
 		}
@@ -149,7 +149,7 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 		TaskToken:        aws.String(p.Token),
 		Decisions:        ds,
 		ExecutionContext: optional(p.ExecutionContext),
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(op, err)
 	}

@@ -40,7 +40,7 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 		TaskStartToCloseTimeout:      duration(p.DecisionTimeout),
 		ChildPolicy:                  types.ChildPolicy(p.ChildPolicy),
 		TagList:                      tags(p.Tags),
-	})
+	}, copyBodies)
 	if err != nil {
 		return "", e.fault(op+" "+p.WorkflowID, err)
 	}
@@ -60,7 +60,7 @@ func (e *Engine) TerminateWorkflow(ctx context.Context, exec engine.Execution, r
 		RunId:      optional(exec.RunID),
 		Reason:     optional(reason),
 		Details:    optional(details),
-	})
+	}, copyBodies)
 	if err != nil {
 		return e.fault(op+" "+exec.WorkflowID, err)
 	}
@@ -82,7 +82,7 @@ func (e *Engine) DescribeWorkflowExecution(ctx context.Context, exec engine.Exec
 	out, err := e.c.DescribeWorkflowExecution(ctx, &awsswf.DescribeWorkflowExecutionInput{
 		Domain:    aws.String(e.domain),
 		Execution: &types.WorkflowExecution{WorkflowId: aws.String(exec.WorkflowID), RunId: aws.String(exec.RunID)},
-	})
+	}, copyBodies)
 	if err != nil {
 		return nil, e.fault(op+" "+exec.WorkflowID, err)
 	}
@@ -155,7 +155,7 @@ func (e *Engine) GetWorkflowExecutionHistory(ctx context.Context, exec engine.Ex
 	}
 	var history []types.HistoryEvent
 	for {
-		out, err := e.c.GetWorkflowExecutionHistory(ctx, in)
+		out, err := e.c.GetWorkflowExecutionHistory(ctx, in, copyBodies)
 		if err != nil {
 			return nil, e.fault(op+" "+exec.WorkflowID, err)
 		}
@@ -216,7 +216,7 @@ func (e *Engine) list(ctx context.Context, f engine.ExecutionFilter, limit int) 
 			page, err := e.c.ListOpenWorkflowExecutions(ctx, &awsswf.ListOpenWorkflowExecutionsInput{
 				Domain: aws.String(e.domain), StartTimeFilter: started, ExecutionFilter: execF,
 				TypeFilter: typeF, TagFilter: tagF, MaximumPageSize: pageSize, NextPageToken: next,
-			})
+			}, copyBodies)
 			if err != nil {
 				return nil, e.fault("ListOpenWorkflowExecutions", err)
 			}
@@ -232,7 +232,7 @@ func (e *Engine) list(ctx context.Context, f engine.ExecutionFilter, limit int) 
 			} else {
 				in.StartTimeFilter = started
 			}
-			page, err := e.c.ListClosedWorkflowExecutions(ctx, in)
+			page, err := e.c.ListClosedWorkflowExecutions(ctx, in, copyBodies)
 			if err != nil {
 				return nil, e.fault("ListClosedWorkflowExecutions", err)
 			}

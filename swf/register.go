@@ -38,7 +38,7 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 		DefaultExecutionStartToCloseTimeout: want[1].value,
 		DefaultTaskStartToCloseTimeout:      want[2].value,
 		DefaultChildPolicy:                  types.ChildPolicy(t.DefaultChildPolicy),
-	})
+	}, copyBodies)
 	var exists *types.TypeAlreadyExistsFault
 	if !errors.As(err, &exists) {
 		if err != nil {
@@ -49,7 +49,7 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 	out, derr := e.c.DescribeWorkflowType(ctx, &awsswf.DescribeWorkflowTypeInput{
 		Domain:       aws.String(e.domain),
 		WorkflowType: &types.WorkflowType{Name: aws.String(t.Name), Version: aws.String(t.Version)},
-	})
+	}, copyBodies)
 	if derr != nil {
 		return e.fault("DescribeWorkflowType "+what, derr)
 	}
@@ -87,7 +87,7 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 		DefaultTaskStartToCloseTimeout:    want[2].value,
 		DefaultTaskScheduleToCloseTimeout: want[3].value,
 		DefaultTaskHeartbeatTimeout:       want[4].value,
-	})
+	}, copyBodies)
 	var exists *types.TypeAlreadyExistsFault
 	if !errors.As(err, &exists) {
 		if err != nil {
@@ -98,7 +98,7 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 	out, derr := e.c.DescribeActivityType(ctx, &awsswf.DescribeActivityTypeInput{
 		Domain:       aws.String(e.domain),
 		ActivityType: &types.ActivityType{Name: aws.String(t.Name), Version: aws.String(t.Version)},
-	})
+	}, copyBodies)
 	if derr != nil {
 		return e.fault("DescribeActivityType "+what, derr)
 	}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -323,6 +324,7 @@ func replay(t *testing.T, name string, wfs []*flowy.Workflow, acts []*flowy.Acti
 	w, err := worker.New(eng, wfs, acts, worker.Options{
 		TaskList: captureTaskList, Identity: captureIdentity, Deciders: 1, ActivityWorkers: 1,
 		Decider: decider.Options{CacheSize: cache},
+		Logger:  slog.New(slog.NewTextHandler(tlog{t}, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -378,4 +380,12 @@ func TestReplayDecider(t *testing.T) {
 // a heartbeat.
 func TestReplayActivityWorker(t *testing.T) {
 	replay(t, "activity-worker", nil, []*flowy.Activity{tactivityType()}, 0)
+}
+
+// tlog writes logs to the test's log.
+type tlog struct{ t *testing.T }
+
+func (l tlog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }

@@ -51,9 +51,11 @@
 package swf
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -262,7 +264,7 @@ func (e *Engine) RegisterDomain(ctx context.Context, retentionDays int, descript
 	if description != "" {
 		in.Description = aws.String(description)
 	}
-	_, err := e.c.RegisterDomain(ctx, in)
+	_, err := e.c.RegisterDomain(ctx, in, copyBodies)
 	var exists *types.DomainAlreadyExistsFault
 	if err != nil && !errors.As(err, &exists) {
 		return e.fault("RegisterDomain", err)
@@ -297,4 +299,35 @@ func (e *Engine) pollEnded(ctx context.Context, op string) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// copyBodies makes a call send a copy of its request body. smithy-go closes
+// the body it built as soon as the response arrives, which can race the
+// HTTP transport's last read of it: the transport then closes the
+// connection under the response being read ("use of closed network
+// connection", aws/aws-sdk-go-v2#2737). The SDK retries that error, but a
+// retried long poll may lose the task the first poll was given until it
+// times out; with a copy the race cannot happen. SWF's request bodies are
+// small JSON documents already in memory.
+func copyBodies(o *awsswf.Options) {
+	if o.HTTPClient != nil {
+		o.HTTPClient = bodyCopier{o.HTTPClient}
+	}
+}
+
+type bodyCopier struct{ next awsswf.HTTPClient }
+
+func (b bodyCopier) Do(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return b.next.Do(req)
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, fmt.Errorf("swf: reading the request body: %w", err)
+	}
+	r := req.WithContext(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.ContentLength = int64(len(body))
+	return b.next.Do(r)
 }
