@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/swf/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/flowy-go/flowy/engine"
@@ -26,31 +25,27 @@ func (e *Engine) fault(op string, err error) error {
 }
 
 // engineError returns the engine error that an SWF error stands for, or
-// nil.
+// nil. Faults are told by their code: the SDK only decodes into its typed
+// faults the ones an operation declares.
 func engineError(err error) error {
-	var (
-		unknown  *types.UnknownResourceFault
-		exists   *types.TypeAlreadyExistsFault
-		depr     *types.TypeDeprecatedFault
-		started  *types.WorkflowExecutionAlreadyStartedFault
-		limit    *types.LimitExceededFault
-		undef    *types.DefaultUndefinedFault
-		apiError smithy.APIError
-	)
-	switch {
-	case errors.As(err, &unknown):
+	var apiError smithy.APIError
+	if !errors.As(err, &apiError) {
+		return nil
+	}
+	switch apiError.ErrorCode() {
+	case "UnknownResourceFault":
 		return engine.ErrUnknownResource
-	case errors.As(err, &exists):
+	case "TypeAlreadyExistsFault":
 		return engine.ErrTypeAlreadyExists
-	case errors.As(err, &depr):
+	case "TypeDeprecatedFault":
 		return engine.ErrTypeDeprecated
-	case errors.As(err, &started):
+	case "WorkflowExecutionAlreadyStartedFault":
 		return engine.ErrAlreadyStarted
-	case errors.As(err, &limit):
+	case "LimitExceededFault":
 		return engine.ErrLimitExceeded
-	case errors.As(err, &undef):
+	case "DefaultUndefinedFault":
 		return engine.ErrInvalidArgument
-	case errors.As(err, &apiError) && apiError.ErrorCode() == "ValidationException":
+	case "ValidationException":
 		// "Value '...' at 'result' failed to satisfy constraint: Member
 		// must have length less than or equal to 32768"
 		if strings.Contains(apiError.ErrorMessage(), "length less than or equal") {
@@ -59,4 +54,10 @@ func engineError(err error) error {
 		return engine.ErrInvalidArgument
 	}
 	return nil
+}
+
+// isFault reports whether err is the SWF fault with the code.
+func isFault(err error, code string) bool {
+	var apiError smithy.APIError
+	return errors.As(err, &apiError) && apiError.ErrorCode() == code
 }

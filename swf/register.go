@@ -39,8 +39,7 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 		DefaultTaskStartToCloseTimeout:      want[2].value,
 		DefaultChildPolicy:                  types.ChildPolicy(t.DefaultChildPolicy),
 	}, copyBodies)
-	var exists *types.TypeAlreadyExistsFault
-	if !errors.As(err, &exists) {
+	if !isFault(err, "TypeAlreadyExistsFault") {
 		if err != nil {
 			return e.fault("RegisterWorkflowType "+what, err)
 		}
@@ -88,8 +87,7 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 		DefaultTaskScheduleToCloseTimeout: want[3].value,
 		DefaultTaskHeartbeatTimeout:       want[4].value,
 	}, copyBodies)
-	var exists *types.TypeAlreadyExistsFault
-	if !errors.As(err, &exists) {
+	if !isFault(err, "TypeAlreadyExistsFault") {
 		if err != nil {
 			return e.fault("RegisterActivityType "+what, err)
 		}

@@ -53,7 +53,6 @@ package swf
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -68,7 +67,6 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	awsswf "github.com/aws/aws-sdk-go-v2/service/swf"
-	"github.com/aws/aws-sdk-go-v2/service/swf/types"
 
 	"github.com/flowy-go/flowy/engine"
 )
@@ -265,8 +263,7 @@ func (e *Engine) RegisterDomain(ctx context.Context, retentionDays int, descript
 		in.Description = aws.String(description)
 	}
 	_, err := e.c.RegisterDomain(ctx, in, copyBodies)
-	var exists *types.DomainAlreadyExistsFault
-	if err != nil && !errors.As(err, &exists) {
+	if err != nil && !isFault(err, "DomainAlreadyExistsFault") {
 		return e.fault("RegisterDomain", err)
 	}
 	return nil
