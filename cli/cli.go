@@ -44,6 +44,7 @@ type command struct {
 // here. "flowy help" lists the entries in name order.
 var commands = map[string]command{
 	"example": {summary: "list or run the example workflows", run: runExample},
+	"trace":   {summary: "draw a run from its history: graph and timeline (.dot, .svg, .html)", run: runTrace},
 	"bench":   {summary: "run the benchmarks (a, b, c) and print their figures", run: runBench},
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/flowy-go/flowy/local"
 )
 
-const exampleUsage = "flowy example -list [-json]\n       flowy example NAME [-time-scale S] [-json] [-trace FILE]"
+const exampleUsage = "flowy example -list [-json]\n       flowy example NAME [-time-scale S] [-json] [-trace FILE] [-history FILE]"
 
 const exampleHelp = `
 Example lists the example workflows (package examples), or runs one on the
@@ -39,6 +39,7 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	scale := fs.Float64("time-scale", 1, "multiply the activities' sleeps by `S` (0: no sleeping)")
 	asJSON := fs.Bool("json", false, "print JSON: one object per line")
 	traceFile := fs.String("trace", "", "write the run's trace to `FILE` (.dot, .svg or .html)")
+	historyFile := fs.String("history", "", "write the run's history to `FILE` (SWF JSON, for flowy trace)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return ExitUsage // fs reported it, with the usage
@@ -85,6 +86,9 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if *traceFile != "" {
 				traceErr = writeTrace(ctx, eng, exec, *traceFile)
 			}
+			if *historyFile != "" && traceErr == nil {
+				traceErr = writeHistory(ctx, eng, exec, *historyFile)
+			}
 		},
 	}
 	start := time.Now()
@@ -92,7 +96,7 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	secs := time.Since(start).Seconds()
 	prog.Stop()
 	if traceErr != nil {
-		fmt.Fprintf(stderr, "flowy example %s: writing the trace: %v\n", name, traceErr)
+		fmt.Fprintf(stderr, "flowy example %s: writing the trace or history: %v\n", name, traceErr)
 		return ExitFail
 	}
 	if err != nil {
