@@ -207,26 +207,7 @@ var page = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{{.T.Type}} {{.T.Execution.WorkflowID}}</title>
 <style>
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#212121;background:#fafafa}
-header{background:#263238;color:#eceff1;padding:12px 20px}
-header h1{font-size:18px;margin:0 0 4px}
-header .status{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;background:#546e7a}
-header .status.COMPLETED{background:#2e7d32}header .status.FAILED,header .status.TIMED_OUT,header .status.TERMINATED{background:#c62828}header .status.OPEN{background:#1565c0}
-main{padding:12px 20px}
-section{background:#fff;border:1px solid #e0e0e0;border-radius:6px;margin:0 0 16px;padding:10px 14px}
-h2{font-size:15px;margin:4px 0 8px}
-dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}
-dt{color:#616161}dd{margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all;white-space:pre-wrap}
-.scroll{overflow:auto;max-height:80vh;border:1px solid #eee}
-.legend span{display:inline-block;margin-right:12px}.legend i{display:inline-block;width:12px;height:12px;border:1px solid;margin-right:4px;vertical-align:-2px}
-svg text{font-family:Helvetica,Arial,sans-serif}
-.graph text{text-anchor:middle;fill:#212121}
-.edge{fill:none;stroke:#90a4ae;stroke-width:1.2}.edge.critical{stroke:#37474f;stroke-width:2.5}
-.node.critical rect{stroke-width:3}
-.timeline .label{text-anchor:end;fill:#37474f}.timeline .row.critical .label{font-weight:700}
-.crit-bg{fill:#fff8e1}.tick{stroke:#eceff1}.axis{font-size:10px;fill:#757575;text-anchor:middle}.close{stroke:#263238;stroke-dasharray:4 3}
-button{margin-right:4px}
-</style></head><body>
+{{.CSS}}</style></head><body>
 <header><h1>{{.T.Type}} — {{.T.Execution.WorkflowID}}</h1>
 run {{.T.Execution.RunID}} · <span class="status {{.T.Status}}" id="status">{{.T.Status}}</span> · {{.Tasks}} tasks · {{.Duration}}</header>
 <main>
@@ -252,6 +233,38 @@ function zoom(id,f){var s=document.querySelector('#'+id+' svg');var w=parseFloat
 </script>
 </body></html>
 `))
+
+// CSS styles the graph and timeline SVGs, and the page around them.
+const CSS = `body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#212121;background:#fafafa}
+header{background:#263238;color:#eceff1;padding:12px 20px}
+header h1{font-size:18px;margin:0 0 4px}
+header .status{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;background:#546e7a}
+header .status.COMPLETED{background:#2e7d32}header .status.FAILED,header .status.TIMED_OUT,header .status.TERMINATED{background:#c62828}header .status.OPEN{background:#1565c0}
+main{padding:12px 20px}
+section{background:#fff;border:1px solid #e0e0e0;border-radius:6px;margin:0 0 16px;padding:10px 14px}
+h2{font-size:15px;margin:4px 0 8px}
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}
+dt{color:#616161}dd{margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all;white-space:pre-wrap}
+.scroll{overflow:auto;max-height:80vh;border:1px solid #eee}
+.legend span{display:inline-block;margin-right:12px}.legend i{display:inline-block;width:12px;height:12px;border:1px solid;margin-right:4px;vertical-align:-2px}
+svg text{font-family:Helvetica,Arial,sans-serif}
+.graph text{text-anchor:middle;fill:#212121}
+.edge{fill:none;stroke:#90a4ae;stroke-width:1.2}.edge.critical{stroke:#37474f;stroke-width:2.5}
+.node.critical rect{stroke-width:3}
+.timeline .label{text-anchor:end;fill:#37474f}.timeline .row.critical .label{font-weight:700}
+.crit-bg{fill:#fff8e1}.tick{stroke:#eceff1}.axis{font-size:10px;fill:#757575;text-anchor:middle}.close{stroke:#263238;stroke-dasharray:4 3}
+button{margin-right:4px}
+`
+
+// GraphSVG returns the dependency graph as an inline SVG element (styled by
+// [CSS]): a column per depth, tasks colored by outcome, the critical path
+// bold, each task's details in its tooltip.
+func (t *Trace) GraphSVG() string { return t.graphSVG() }
+
+// TimelineSVG returns the timeline as an inline SVG element (styled by
+// [CSS]): a row per task, its retry delay hatched, its time queued light and
+// its time running in its outcome's color, the critical path highlighted.
+func (t *Trace) TimelineSVG() string { return t.timelineSVG() }
 
 // WriteHTML writes one self-contained HTML page (no network fetches) with
 // the run's summary, its dependency graph and its timeline.
@@ -287,6 +300,7 @@ func (t *Trace) WriteHTML(w io.Writer) error {
 		"Counts":   strings.Join(cs, ", "),
 		"Critical": strings.Join(crit, " → "),
 		"Legend":   leg,
+		"CSS":      template.CSS(CSS),
 		"Graph":    template.HTML(t.graphSVG()),
 		"Timeline": template.HTML(t.timelineSVG()),
 	})

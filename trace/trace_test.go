@@ -174,7 +174,7 @@ func TestSVG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "<svg") || !strings.Contains(b.String(), "Square-0") {
+	if !strings.Contains(b.String(), "<svg") || !strings.Contains(strings.ReplaceAll(b.String(), "&#45;", "-"), ">Square-0<") {
 		t.Errorf("not an SVG of the run:\n%.500s", b.String())
 	}
 }
