@@ -206,7 +206,9 @@ func (e *Engine) PollActivityTask(ctx context.Context, p engine.PollParams) (*en
 	if p.TaskList == "" {
 		return nil, invalid("memory: poll for activity task: empty task list")
 	}
-	return poll(ctx, e,
+	// Activity polls return once the started event is durable, so that a
+	// worker that outlives a restart keeps its task (and its token).
+	return poll(ctx, e, true,
 		func() *taskList[*activity] { return e.actList(p.TaskList) },
 		validActivity,
 		func(a *activity) *engine.ActivityTask { return e.startActivity(a, p.Identity) })

@@ -259,3 +259,41 @@ func TestChildContinuesAsNew(t *testing.T) {
 		t.Fatalf("child completed %+v", c)
 	}
 }
+
+// The events of one decision task's decisions stay together, in order: the
+// ChildWorkflowExecutionStarted events of the children it starts follow
+// them (and precede a close).
+func TestChildrenStartedAfterDecisionEvents(t *testing.T) {
+	h := newHarness(t)
+	parent := h.start("p")
+	dt := h.pollDecision(decList)
+	h.decide(dt,
+		&engine.StartChildWorkflowExecution{WorkflowID: "c1", Type: childType},
+		&engine.StartChildWorkflowExecution{WorkflowID: "c2", Type: childType},
+		schedule("a"))
+	evs := h.history(parent)
+	expectTypes(t, evs[dt.StartedEventID:], "DecisionTaskCompleted",
+		"StartChildWorkflowExecutionInitiated", "StartChildWorkflowExecutionInitiated", "ActivityTaskScheduled",
+		"ChildWorkflowExecutionStarted", "ChildWorkflowExecutionStarted", "DecisionTaskScheduled")
+	if s := attr[*engine.ChildWorkflowExecutionStarted](t, evs, 9); s.InitiatedEventID != 6 || s.Execution.WorkflowID != "c2" {
+		t.Fatalf("second child started %+v", s)
+	}
+	if info := h.describe(parent); info.OpenChildren != 2 {
+		t.Fatalf("parent %+v", info)
+	}
+
+	// A child started by the decision list that closes the run is started
+	// (and its parent's child policy applies to it) before the close.
+	p2 := h.start("p2", func(p *engine.StartWorkflowParams) { p.ChildPolicy = engine.ChildPolicyTerminate })
+	var dt2 *engine.DecisionTask
+	for dt2 == nil || dt2.Execution.WorkflowID != "p2" {
+		dt2 = h.pollDecision(decList)
+	}
+	h.decide(dt2, &engine.StartChildWorkflowExecution{WorkflowID: "c3", Type: childType},
+		&engine.CompleteWorkflowExecution{Result: "done"})
+	expectTypes(t, h.history(p2)[dt2.StartedEventID:], "DecisionTaskCompleted",
+		"StartChildWorkflowExecutionInitiated", "ChildWorkflowExecutionStarted", "WorkflowExecutionCompleted")
+	if ev := h.waitClosed(engine.Execution{WorkflowID: "c3"}); ev.Type() != "WorkflowExecutionTerminated" {
+		t.Fatalf("child of a closed TERMINATE parent: %s", ev.Type())
+	}
+}

@@ -105,7 +105,10 @@ func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*en
 	if p.TaskList == "" {
 		return nil, invalid("memory: poll for decision task: empty task list")
 	}
-	return poll(ctx, e,
+	// Decision polls need not wait for the started event to be durable: a
+	// restored engine schedules a started decision task again anyway, and
+	// the answer's batch, which comes after it, is durable only if it is.
+	return poll(ctx, e, false,
 		func() *taskList[decRef] { return e.decList(p.TaskList) },
 		validDecision,
 		func(d decRef) *engine.DecisionTask { return e.startDecision(d, p.Identity) })
@@ -145,6 +148,10 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 	e.endDecision(r)
 
 	again := unhandled // schedule a decision task after the decisions
+	// Children started by the decisions: their ChildWorkflowExecutionStarted
+	// events follow the decisions' events (and precede a close), so that
+	// these stay together, one per decision, in order.
+	var children []*child
 	for _, d := range p.Decisions {
 		switch d := d.(type) {
 		case *engine.ScheduleActivityTask:
@@ -156,13 +163,17 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 				again = true
 			}
 		case *engine.StartChildWorkflowExecution:
-			e.startChild(r, d, completedID)
+			if c := e.startChild(r, d, completedID); c != nil {
+				children = append(children, c)
+			}
 			again = true // ChildWorkflowExecutionStarted or StartChildWorkflowExecutionFailed
 		case *engine.CompleteWorkflowExecution:
 			if unhandled {
 				e.record(r, &engine.CompleteWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
 				continue
 			}
+			e.childrenStarted(r, children)
+			children = nil
 			e.closeRun(r, &engine.WorkflowExecutionCompleted{Result: d.Result, DecisionTaskCompletedEventID: completedID},
 				engine.StatusCompleted)
 		case *engine.FailWorkflowExecution:
@@ -170,6 +181,8 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 				e.record(r, &engine.FailWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
 				continue
 			}
+			e.childrenStarted(r, children)
+			children = nil
 			e.closeRun(r, &engine.WorkflowExecutionFailed{Reason: d.Reason, Details: d.Details, DecisionTaskCompletedEventID: completedID},
 				engine.StatusFailed)
 		case *engine.ContinueAsNewWorkflowExecution:
@@ -177,11 +190,12 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 				e.record(r, &engine.ContinueAsNewWorkflowExecutionFailed{Cause: engine.CauseUnhandledDecision, DecisionTaskCompletedEventID: completedID})
 				continue
 			}
-			if !e.continueAsNew(r, d, completedID) {
+			if !e.continueAsNew(r, d, completedID, func() { e.childrenStarted(r, children); children = nil }) {
 				again = true
 			}
 		}
 	}
+	e.childrenStarted(r, children)
 	if again {
 		e.scheduleDecision(r) // does nothing if the run closed
 	}
@@ -220,8 +234,11 @@ func (e *Engine) timerFired(r *run, t *wfTimer) {
 	e.finishTimer()
 }
 
-// startChild carries out a StartChildWorkflowExecution decision.
-func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, completedID int64) {
+// startChild carries out a StartChildWorkflowExecution decision: it records
+// StartChildWorkflowExecutionInitiated and starts the child, and returns it
+// for childrenStarted; or it records StartChildWorkflowExecutionFailed and
+// returns nil.
+func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, completedID int64) *child {
 	initID := e.record(r, &engine.StartChildWorkflowExecutionInitiated{
 		WorkflowID:                   d.WorkflowID,
 		Type:                         d.Type,
@@ -241,18 +258,18 @@ func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, compl
 	t, ok := e.wfTypes[d.Type]
 	if !ok {
 		fail(engine.CauseTypeDoesNotExist)
-		return
+		return nil
 	}
 	if t.Status == engine.TypeDeprecated {
 		fail(engine.CauseTypeDeprecated)
-		return
+		return nil
 	}
 	if cur := e.latest[d.WorkflowID]; cur != nil && cur.status == engine.StatusOpen {
 		fail(engine.CauseWorkflowAlreadyRunning)
-		return
+		return nil
 	}
 	c := &child{workflowID: d.WorkflowID, parent: r, initiatedID: initID}
-	cr := e.startRun(runParams{
+	e.startRun(runParams{
 		workflowID:  d.WorkflowID,
 		typ:         d.Type,
 		input:       d.Input,
@@ -263,16 +280,25 @@ func (e *Engine) startChild(r *run, d *engine.StartChildWorkflowExecution, compl
 		tags:        slices.Clone(d.Tags),
 		asChild:     c,
 	})
-	c.startedID = e.record(r, &engine.ChildWorkflowExecutionStarted{Execution: cr.exec, Type: cr.typ, InitiatedEventID: initID})
-	if r.children == nil {
-		r.children = make(map[string]*child)
+	return c
+}
+
+// childrenStarted records ChildWorkflowExecutionStarted in parent r for the
+// children its decisions started, and makes them its open children.
+func (e *Engine) childrenStarted(r *run, children []*child) {
+	for _, c := range children {
+		c.startedID = e.record(r, &engine.ChildWorkflowExecutionStarted{Execution: c.cur.exec, Type: c.cur.typ,
+			InitiatedEventID: c.initiatedID})
+		if r.children == nil {
+			r.children = make(map[string]*child)
+		}
+		r.children[c.workflowID] = c
 	}
-	r.children[d.WorkflowID] = c
 }
 
 // continueAsNew carries out a ContinueAsNewWorkflowExecution decision; false
-// if it failed.
-func (e *Engine) continueAsNew(r *run, d *engine.ContinueAsNewWorkflowExecution, completedID int64) bool {
+// if it failed. beforeClose runs before the run closes.
+func (e *Engine) continueAsNew(r *run, d *engine.ContinueAsNewWorkflowExecution, completedID int64, beforeClose func()) bool {
 	typ := r.typ
 	if d.Version != "" {
 		typ.Version = d.Version
@@ -308,6 +334,7 @@ func (e *Engine) continueAsNew(r *run, d *engine.ContinueAsNewWorkflowExecution,
 	// The closing event names the new run, which starts once the old one has
 	// closed (and applied its child policy).
 	p.runID = newRunID()
+	beforeClose()
 	e.closeRun(r, &engine.WorkflowExecutionContinuedAsNew{
 		NewRunID:                     p.runID,
 		Input:                        d.Input,

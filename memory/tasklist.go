@@ -119,7 +119,10 @@ func (l *taskList[T]) offer(x T, front bool) {
 // (it may have timed out or its run may have closed since it was queued);
 // start hands it out (records the started event) and builds the result. Both
 // run under the engine lock. poll returns (nil, nil) when ctx ends first.
-func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T], valid func(T) bool, start func(T) *R) (*R, error) {
+//
+// With a journal, poll returns once the started event is durable if durable
+// is set, and at once otherwise.
+func poll[T any, R any](ctx context.Context, e *Engine, durable bool, list func() *taskList[T], valid func(T) bool, start func(T) *R) (*R, error) {
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
@@ -136,8 +139,10 @@ func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T]
 			if valid(x) {
 				l.pending--
 				res := start(x)
-				if err := e.finish(); err != nil {
-					return nil, err // the task stays started and times out
+				if t := e.unlock(); durable {
+					if err := e.await(t); err != nil {
+						return nil, err // the task stays started and times out
+					}
 				}
 				return res, nil
 			}
@@ -154,8 +159,10 @@ func poll[T any, R any](ctx context.Context, e *Engine, list func() *taskList[T]
 			if valid(x) {
 				l.pending--
 				res := start(x)
-				if err := e.finish(); err != nil {
-					return nil, err // the task stays started and times out
+				if t := e.unlock(); durable {
+					if err := e.await(t); err != nil {
+						return nil, err // the task stays started and times out
+					}
 				}
 				return res, nil
 			}
