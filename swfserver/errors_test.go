@@ -83,7 +83,12 @@ func TestFaults(t *testing.T) {
 	wantCode(t, "malformed token", err, "ValidationException", "Invalid token")
 	dt := e.pollDecision()
 	forged := []byte(aws.ToString(dt.TaskToken))
-	forged[len(forged)-1] ^= 1
+	i := strings.LastIndexByte(string(forged), '.') + 1 // the first character of the MAC
+	if forged[i] == 'A' {
+		forged[i] = 'B'
+	} else {
+		forged[i] = 'A'
+	}
 	_, err = e.c.RespondDecisionTaskCompleted(ctx, &swf.RespondDecisionTaskCompletedInput{TaskToken: aws.String(string(forged))})
 	wantCode(t, "forged token", err, "UnknownResourceFault", "not issued by this server")
 	// Unsupported decisions are refused, and nothing is recorded.
