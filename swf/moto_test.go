@@ -24,15 +24,15 @@ import (
 )
 
 // motoSkips are the conformance cases moto cannot run, with the reason
-// (found by running them; moto 5.2).
+// (found by running them against moto 5.2).
 var motoSkips = map[string]string{
-	"Restart":               "moto does not implement ContinueAsNewWorkflowExecution decisions (NotImplementedError)",
-	"ChildWorkflow":         "moto does not implement StartChildWorkflowExecution decisions (NotImplementedError)",
-	"ChildWorkflowFails":    "moto does not implement StartChildWorkflowExecution decisions (NotImplementedError)",
-	"ChildWorkflowTimesOut": "moto does not implement StartChildWorkflowExecution decisions (NotImplementedError)",
-	"RetryTimeout":          "moto enforces no start-to-close timeout of activity tasks (only heartbeat timeouts)",
-	"RetryTimeoutDelay":     "moto enforces no start-to-close timeout of activity tasks (only heartbeat timeouts)",
-	"RetryTimeoutExhausted": "moto enforces no schedule-to-close timeout of activity tasks (only heartbeat timeouts)",
+	"Restart":               "moto answers a ContinueAsNewWorkflowExecution decision with an internal error (NotImplementedError): the run never closes",
+	"ChildWorkflow":         "moto answers a StartChildWorkflowExecution decision with an internal error (NotImplementedError): the parent never closes",
+	"ChildWorkflowFails":    "moto answers a StartChildWorkflowExecution decision with an internal error (NotImplementedError): the parent never closes",
+	"ChildWorkflowTimesOut": "moto answers a StartChildWorkflowExecution decision with an internal error (NotImplementedError): the parent never closes",
+	"RetryTimeout":          "moto enforces no start-to-close timeout of activity tasks (only heartbeat timeouts): the attempt never times out",
+	"RetryTimeoutDelay":     "moto enforces no start-to-close timeout of activity tasks (only heartbeat timeouts): the attempt never times out",
+	"RetryTimeoutExhausted": "moto enforces no schedule-to-close timeout of activity tasks (only heartbeat timeouts): the attempts never time out",
 }
 
 // startMoto starts moto_server on a free port and returns its URL; the test
