@@ -46,6 +46,7 @@ var commands = map[string]command{
 	"example": {summary: "list or run the example workflows", run: runExample},
 	"trace":   {summary: "draw a run from its history: graph and timeline (.dot, .svg, .html)", run: runTrace},
 	"bench":   {summary: "run the benchmarks (a, b, c) and print their figures", run: runBench},
+	"server":  {summary: "serve the Amazon SWF API over a flowy engine", run: runServer},
 }
 
 // Main runs the flowy command line with args (without the program name),
