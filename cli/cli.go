@@ -47,6 +47,7 @@ var commands = map[string]command{
 	"trace":   {summary: "draw a run from its history: graph and timeline (.dot, .svg, .html)", run: runTrace},
 	"bench":   {summary: "run the benchmarks (a, b, c) and print their figures", run: runBench},
 	"server":  {summary: "serve the Amazon SWF API over a flowy engine", run: runServer},
+	"start":   {summary: "start a workflow execution on Amazon SWF or flowy server", run: runStart},
 }
 
 // Main runs the flowy command line with args (without the program name),

@@ -118,8 +118,10 @@ type Options struct {
 	// chain's maximum attempts, DefaultMaxAttempts when it sets none).
 	Retryer func() aws.Retryer
 	// HTTPClient sends the requests (nil: [NewHTTPClient]). Its timeout
-	// must allow SWF's 60-second long polls.
-	HTTPClient *http.Client
+	// must allow SWF's 60-second long polls. Give an
+	// *awshttp.BuildableClient for the configuration's custom CA bundle
+	// (AWS_CA_BUNDLE) to apply.
+	HTTPClient awsswf.HTTPClient
 }
 
 // Engine is the SWF engine: one domain on one SWF endpoint. It is safe for
@@ -232,8 +234,8 @@ func NewRetryer(maxAttempts int) aws.Retryer {
 
 // NewHTTPClient returns the SDK's HTTP client with a timeout of HTTPTimeout
 // per request, which SWF's 60-second long polls fit in.
-func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: awshttp.NewBuildableClient().GetTransport(), Timeout: HTTPTimeout}
+func NewHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTimeout(HTTPTimeout)
 }
 
 // Client returns the SWF client of the engine.
