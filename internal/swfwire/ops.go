@@ -430,7 +430,7 @@ type WorkflowExecutionInfos struct {
 // WorkflowExecutionCount is the answer of the execution counts.
 type WorkflowExecutionCount struct {
 	Count     int  `json:"count"`
-	Truncated bool `json:"truncated,omitempty"`
+	Truncated bool `json:"truncated"`
 }
 
 // PendingTasksInput is the body of CountPendingDecisionTasks and
@@ -443,5 +443,5 @@ type PendingTasksInput struct {
 // PendingTaskCount is the answer of the pending task counts.
 type PendingTaskCount struct {
 	Count     int  `json:"count"`
-	Truncated bool `json:"truncated,omitempty"`
+	Truncated bool `json:"truncated"`
 }
