@@ -96,6 +96,7 @@ type Error struct {
 	Kind error
 }
 
+// Error implements error.
 func (e *Error) Error() string { return "sigv4: " + e.Message }
 
 // Unwrap returns e.Kind.

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/flowy-go/flowy/internal/swfwire"
@@ -118,19 +119,33 @@ func quoted(t *testing.T, s, prefix string) string {
 	return ""
 }
 
+var (
+	cassettesOnce sync.Once
+	cassettes     []interaction
+)
+
+// allInteractions returns the interactions of both cassettes (read once).
 func allInteractions(t *testing.T) []interaction {
-	aw := readCassette(t, "activity-worker.yml.gz")
-	dec := readCassette(t, "decider.yml.gz")
-	if len(aw) != 55 || len(dec) != 231 {
-		t.Fatalf("read %d and %d interactions, want 55 and 231 (see the captures' README)", len(aw), len(dec))
+	t.Helper()
+	cassettesOnce.Do(func() {
+		aw := readCassette(t, "activity-worker.yml.gz")
+		dec := readCassette(t, "decider.yml.gz")
+		if len(aw) != 55 || len(dec) != 231 {
+			t.Fatalf("read %d and %d interactions, want 55 and 231 (see the captures' README)", len(aw), len(dec))
+		}
+		cassettes = append(aw, dec...)
+	})
+	if cassettes == nil {
+		t.Fatal("the cassettes could not be read")
 	}
-	return append(aw, dec...)
+	return cassettes
 }
 
 // TestCassettesRead checks the cassette reader itself: every response body
 // has exactly the length its content-length header says, and every body is
 // JSON (or empty).
 func TestCassettesRead(t *testing.T) {
+	t.Parallel()
 	for i, it := range allInteractions(t) {
 		if len(it.Response) != it.ResponseSize {
 			t.Errorf("interaction %d (%s): response of %d bytes, content-length %d", i, it.Target, len(it.Response), it.ResponseSize)
@@ -154,6 +169,7 @@ func decodeStrict(body string, v any) error {
 // TestCapturedBodiesDecode decodes every request and successful response of
 // the captures into the package's types, with no member left over.
 func TestCapturedBodiesDecode(t *testing.T) {
+	t.Parallel()
 	types := map[string][2]func() any{
 		"RegisterActivityType":         {func() any { return new(swfwire.RegisterActivityTypeInput) }, nil},
 		"RegisterWorkflowType":         {func() any { return new(swfwire.RegisterWorkflowTypeInput) }, nil},
@@ -199,6 +215,7 @@ func TestCapturedBodiesDecode(t *testing.T) {
 // decision task page to an engine event and back, and requires the JSON of
 // the result to be the JSON SWF sent: nothing lost, nothing added.
 func TestCapturedHistoriesRoundTrip(t *testing.T) {
+	t.Parallel()
 	pages, events, paged := 0, 0, 0
 	types := map[string]bool{}
 	for i, it := range allInteractions(t) {
@@ -252,6 +269,7 @@ func TestCapturedHistoriesRoundTrip(t *testing.T) {
 // TestCapturedDecisionsRoundTrip does the same for every decision the
 // captured deciders sent.
 func TestCapturedDecisionsRoundTrip(t *testing.T) {
+	t.Parallel()
 	n := 0
 	types := map[string]bool{}
 	for i, it := range allInteractions(t) {
