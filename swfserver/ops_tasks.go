@@ -47,6 +47,7 @@ func pollForDecisionTask(s *Server, ctx context.Context, in *swfwire.PollForDeci
 	if task == nil {
 		return &swfwire.DecisionTask{}, nil // SWF's empty poll: no task token
 	}
+	s.warnIfGone(ctx, "decision", task.Execution)
 	first := int64(1)
 	if in.StartAtPreviousStartedEvent && task.PreviousStartedEventID > 0 {
 		first = task.PreviousStartedEventID
@@ -233,6 +234,7 @@ func pollForActivityTask(s *Server, ctx context.Context, in *swfwire.PollForActi
 	if task == nil {
 		return &swfwire.ActivityTask{}, nil // SWF's empty poll: no task token
 	}
+	s.warnIfGone(ctx, "activity", task.Execution)
 	return &swfwire.ActivityTask{
 		TaskToken:         s.tokens.taskToken(in.Domain, task.Token),
 		ActivityID:        task.ActivityID,
@@ -330,4 +332,14 @@ func recordActivityTaskHeartbeat(s *Server, ctx context.Context, in *swfwire.Rec
 		return nil, errorFault(err, "", "")
 	}
 	return &swfwire.ActivityTaskStatus{CancelRequested: cancel}, nil
+}
+
+// warnIfGone logs a task handed to a poll whose client has gone: nobody will
+// answer it, and it waits for its start-to-close timeout (on SWF too). It
+// happens when a worker stops polling just as a task arrives.
+func (s *Server) warnIfGone(ctx context.Context, kind string, exec engine.Execution) {
+	if ctx.Err() != nil {
+		s.log.Warn("swfserver: a "+kind+" task went to a poll whose client had left; it will time out",
+			"workflowId", exec.WorkflowID, "runId", exec.RunID)
+	}
 }
