@@ -16,7 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flowy-go/flowy/engine"
 	"github.com/flowy-go/flowy/swfserver"
+	"github.com/flowy-go/flowy/webui"
 )
 
 const serverUsage = "flowy server [-engine memory|sqlite] [-db FILE] [-addr HOST:PORT] [-keys FILE] [-insecure-no-auth]"
@@ -127,8 +129,11 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		InsecureNoAuth: *insecure,
 		Logger:         slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	})
+	mux := http.NewServeMux()
+	mux.Handle("/ui/", webui.New(uiSource{domains}, webui.Options{Credentials: keys}))
+	mux.Handle("/", srv)
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		// No write timeout: long polls answer after up to 60 s.
@@ -136,6 +141,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	fmt.Fprintf(stdout, "flowy server listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stderr, "flowy server: web UI on http://%s/ui/ (sign in with an access key id and its secret)\n", ln.Addr())
 
 	select {
 	case err := <-served:
@@ -218,4 +224,23 @@ func loadKeys(file, env string, stderr io.Writer) (map[string]string, error) {
 		}
 	}
 	return keys, nil
+}
+
+// uiSource shows the server's domains in the web UI.
+type uiSource struct{ d swfserver.Domains }
+
+func (s uiSource) DomainNames(ctx context.Context) ([]string, error) {
+	ds, err := s.d.ListDomains(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = d.Name
+	}
+	return names, nil
+}
+
+func (s uiSource) Engine(_ context.Context, domain string) (engine.Engine, error) {
+	return s.d.Engine(domain)
 }

@@ -122,6 +122,28 @@ func TestServerWithKeysFile(t *testing.T) {
 	if err != nil || len(out.DomainInfos) != 1 || aws.ToString(out.DomainInfos[0].Name) != "d" {
 		t.Fatalf("domains %+v, %v", out, err)
 	}
+	// The web UI is on the same port and wants the same credentials.
+	for _, c := range []struct {
+		user, pass string
+		code       int
+	}{{"", "", 401}, {"AKIDONE", "secret-two", 401}, {"AKIDONE", "secret-one", 200}} {
+		req, _ := http.NewRequest("GET", s.url+"/ui/?domain=d&status=closed", nil)
+		if c.user != "" {
+			req.SetBasicAuth(c.user, c.pass)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.code || (c.code == 200 && !strings.Contains(string(body), "No executions match.")) {
+			t.Errorf("UI as %q: %d %.300s", c.user, resp.StatusCode, body)
+		}
+	}
+	if resp, err := http.Get(s.url + "/ui/health"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("health: %v %v", resp, err)
+	}
 	if _, err := client(s.url, "AKIDONE", "secret-two").ListDomains(ctx, &swf.ListDomainsInput{RegistrationStatus: types.RegistrationStatusRegistered}); err == nil ||
 		!strings.Contains(err.Error(), "InvalidSignatureException") {
 		t.Errorf("wrong secret: %v", err)
