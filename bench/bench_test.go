@@ -3,17 +3,33 @@ package bench_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/flowy-go/flowy/bench"
 	"github.com/flowy-go/flowy/memory"
+	"github.com/flowy-go/flowy/sqlite"
 	"github.com/flowy-go/flowy/worker"
 )
 
 func startMemory(b testing.TB) *bench.Env {
 	eng := memory.New(memory.Options{})
 	env, err := bench.Start(context.Background(), eng, "memory", worker.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { env.Stop(); eng.Close() })
+	return env
+}
+
+// startSQLite starts the benchmarks on a sqlite engine on a fresh file.
+func startSQLite(b testing.TB) *bench.Env {
+	eng, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env, err := bench.Start(context.Background(), eng, "sqlite", worker.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -36,6 +52,30 @@ func BenchmarkMapReduce(b *testing.B) {
 // BenchmarkManyWorkflows is benchmark (b): 1,000 workflows at once.
 func BenchmarkManyWorkflows(b *testing.B) {
 	env := startMemory(b)
+	for b.Loop() {
+		r, err := env.ManyWorkflows(context.Background(), 1000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(r.PerSecond, "workflows/s")
+	}
+}
+
+// BenchmarkMapReduceSQLite is benchmark (a) on the sqlite engine.
+func BenchmarkMapReduceSQLite(b *testing.B) {
+	env := startSQLite(b)
+	for b.Loop() {
+		r, err := env.MapReduce(context.Background(), 10000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(r.PerSecond, "activities/s")
+	}
+}
+
+// BenchmarkManyWorkflowsSQLite is benchmark (b) on the sqlite engine.
+func BenchmarkManyWorkflowsSQLite(b *testing.B) {
+	env := startSQLite(b)
 	for b.Loop() {
 		r, err := env.ManyWorkflows(context.Background(), 1000)
 		if err != nil {
@@ -87,6 +127,19 @@ func TestBenchmarksSmall(t *testing.T) {
 		t.Errorf("a chain of 100 took %d decision tasks, want 101", len(tasks))
 	}
 	if _, _, err := bench.DecisionCost(tasks, 10); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBenchmarksSmallSQLite runs benchmarks a and b once on small inputs on
+// the sqlite engine.
+func TestBenchmarksSmallSQLite(t *testing.T) {
+	env := startSQLite(t)
+	ctx := context.Background()
+	if _, err := env.MapReduce(ctx, 200); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.ManyWorkflows(ctx, 50); err != nil {
 		t.Fatal(err)
 	}
 }
