@@ -51,36 +51,33 @@ func (e *Engine) load(ctx context.Context) (memory.State, error) {
 	}
 	rows.Close()
 
-	evs, err := e.db.reader.QueryContext(ctx, `
-		SELECT r.workflow_id, r.run_id, e.event_id, e.time, e.type, e.attrs
-		FROM runs r JOIN events e ON e.run = r.seq
-		WHERE r.domain = ? AND r.status = 'OPEN'
-		ORDER BY r.seq, e.event_id`, e.domain)
+	runs, err := e.db.reader.QueryContext(ctx,
+		`SELECT seq, workflow_id, run_id FROM runs WHERE domain = ? AND status = 'OPEN' ORDER BY seq`, e.domain)
 	if err != nil {
 		return st, err
 	}
-	defer evs.Close()
-	var cur *memory.RunHistory
-	for evs.Next() {
+	defer runs.Close()
+	var keys []int64
+	for runs.Next() {
+		var key int64
 		var exec engine.Execution
-		var ev engine.Event
-		var t int64
-		var typ string
-		var attrs []byte
-		if err := evs.Scan(&exec.WorkflowID, &exec.RunID, &ev.ID, &t, &typ, &attrs); err != nil {
+		if err := runs.Scan(&key, &exec.WorkflowID, &exec.RunID); err != nil {
 			return st, err
 		}
-		if cur == nil || cur.Execution != exec {
-			st.Open = append(st.Open, memory.RunHistory{Execution: exec})
-			cur = &st.Open[len(st.Open)-1]
-		}
-		ev.Time = fromUnixNano(t)
-		if ev.Attr, err = decodeAttr(typ, attrs); err != nil {
-			return st, fmt.Errorf("run %s event %d: %w", exec.RunID, ev.ID, err)
-		}
-		cur.Events = append(cur.Events, ev)
+		keys = append(keys, key)
+		st.Open = append(st.Open, memory.RunHistory{Execution: exec})
 	}
-	return st, evs.Err()
+	if err := runs.Err(); err != nil {
+		return st, err
+	}
+	runs.Close()
+	j := &journal{db: e.db, domain: e.domain}
+	for i, key := range keys {
+		if st.Open[i].Events, err = j.events(ctx, key, `ORDER BY key`); err != nil {
+			return st, fmt.Errorf("run %s: %w", st.Open[i].Execution.RunID, err)
+		}
+	}
+	return st, nil
 }
 
 // runColumns are the columns scanRun reads.
@@ -146,7 +143,7 @@ func (j *journal) ClosedRun(ctx context.Context, exec engine.Execution) (*engine
 	if err != nil {
 		return nil, engine.Event{}, err
 	}
-	evs, err := j.events(ctx, seq, `ORDER BY event_id DESC LIMIT 1`)
+	evs, err := j.events(ctx, seq, `ORDER BY key DESC LIMIT 1`)
 	if err == nil && len(evs) == 0 {
 		err = fmt.Errorf("no events")
 	}
@@ -162,7 +159,7 @@ func (j *journal) ClosedHistory(ctx context.Context, exec engine.Execution) ([]e
 	if err != nil {
 		return nil, err
 	}
-	evs, err := j.events(ctx, seq, `ORDER BY event_id`)
+	evs, err := j.events(ctx, seq, `ORDER BY key`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: reading the history of %s: %w", execString(info.Execution), err)
 	}
@@ -171,7 +168,8 @@ func (j *journal) ClosedHistory(ctx context.Context, exec engine.Execution) ([]e
 
 // events reads events of the run with key seq.
 func (j *journal) events(ctx context.Context, seq int64, tail string) ([]engine.Event, error) {
-	rows, err := j.db.reader.QueryContext(ctx, `SELECT event_id, time, type, attrs FROM events WHERE run = ? `+tail, seq)
+	first, last := runEvents(seq)
+	rows, err := j.db.reader.QueryContext(ctx, `SELECT event_id, time, type, attrs FROM events WHERE key BETWEEN ? AND ? `+tail, first, last)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,8 @@ func (e *Engine) sweep(now time.Time) (int, error) {
 				return err
 			}
 			for _, id := range ids {
-				if err := w.execSQL(ctx, `DELETE FROM events WHERE run = ?`, id); err != nil {
+				first, last := runEvents(id)
+				if err := w.execSQL(ctx, `DELETE FROM events WHERE key BETWEEN ? AND ?`, first, last); err != nil {
 					return err
 				}
 				if err := w.execSQL(ctx, `DELETE FROM runs WHERE seq = ?`, id); err != nil {

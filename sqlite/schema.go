@@ -70,7 +70,7 @@ CREATE INDEX IF NOT EXISTS runs_by_status ON runs (domain, status, start_time);
 CREATE INDEX IF NOT EXISTS runs_by_close ON runs (domain, close_time) WHERE close_time IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS events (
-	seq      INTEGER PRIMARY KEY, -- commit order: rows are appended
+	key      INTEGER PRIMARY KEY, -- run << 32 | event_id: a run's events are together, in order
 	run      INTEGER NOT NULL,    -- runs.seq of the event's run
 	event_id INTEGER NOT NULL,
 	domain   TEXT NOT NULL,       -- the run's domain
@@ -78,7 +78,6 @@ CREATE TABLE IF NOT EXISTS events (
 	type     TEXT NOT NULL,       -- the event type name, e.g. ActivityTaskCompleted
 	attrs    TEXT NOT NULL        -- JSON of the attributes struct of that type
 );
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_run ON events (run, event_id);
 `
 
 // createSchema creates the tables if needed and checks the schema version.
@@ -98,6 +97,22 @@ func createSchema(ctx context.Context, c *sql.Conn) error {
 	}
 	return nil
 }
+
+// Events are keyed by their run's key (runs.seq) and their id, packed in
+// one integer: the table is then a single B-tree of integer keys, in which a
+// run's new events are appended at the end of its range — the cheapest
+// insert SQLite has. A run has at most maxEventID events, a file at most
+// maxRunKey runs.
+const (
+	maxEventID = 1<<32 - 1
+	maxRunKey  = 1<<31 - 1
+)
+
+// eventKey returns the key of event id of the run with key run.
+func eventKey(run, id int64) int64 { return run<<32 | id }
+
+// runEvents returns the range of the keys of a run's events.
+func runEvents(run int64) (first, last int64) { return eventKey(run, 0), eventKey(run, maxEventID) }
 
 // marshal returns the JSON of v as a string.
 func marshal(v any) (string, error) {

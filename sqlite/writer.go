@@ -41,7 +41,7 @@ type runKey struct{ domain, runID string }
 var eventChunks = [...]int{64, 32, 16, 8, 4, 2, 1}
 
 // eventColumns is the number of columns of an event row.
-const eventColumns = 6
+const eventColumns = 7
 
 // yieldBelow: when the writer finds fewer jobs than this queued, it yields
 // once before taking them, so that the callers its last commit released can
@@ -186,8 +186,8 @@ func (w *wconn) prepare() error {
 		*s.stmt = st
 	}
 	for i, n := range eventChunks {
-		q := `INSERT INTO events (run, event_id, domain, time, type, attrs) VALUES ` +
-			strings.Repeat(`(?, ?, ?, ?, ?, ?), `, n-1) + `(?, ?, ?, ?, ?, ?)`
+		q := `INSERT INTO events (key, run, event_id, domain, time, type, attrs) VALUES ` +
+			strings.Repeat(`(?, ?, ?, ?, ?, ?, ?), `, n-1) + `(?, ?, ?, ?, ?, ?, ?)`
 		st, err := prep.PrepareContext(ctx, q)
 		if err != nil {
 			return err
@@ -370,14 +370,17 @@ func (w *wconn) applyEvent(domain string, rec *memory.Record, attrs string) erro
 		seq = keys[0]
 		w.runKeys[key] = seq
 	}
-	n := len(w.evArgs)
+	if seq <= 0 || seq > maxRunKey || ev.ID <= 0 || ev.ID > maxEventID {
+		return fmt.Errorf("event %d of run %s (key %d): out of the range of event keys", ev.ID, rec.Exec.RunID, seq)
+	}
 	w.evArgs = append(w.evArgs,
-		driver.NamedValue{Ordinal: n + 1, Value: seq},
-		driver.NamedValue{Ordinal: n + 2, Value: ev.ID},
-		driver.NamedValue{Ordinal: n + 3, Value: domain},
-		driver.NamedValue{Ordinal: n + 4, Value: ev.Time.UnixNano()},
-		driver.NamedValue{Ordinal: n + 5, Value: ev.Type()},
-		driver.NamedValue{Ordinal: n + 6, Value: attrs})
+		driver.NamedValue{Value: eventKey(seq, ev.ID)},
+		driver.NamedValue{Value: seq},
+		driver.NamedValue{Value: ev.ID},
+		driver.NamedValue{Value: domain},
+		driver.NamedValue{Value: ev.Time.UnixNano()},
+		driver.NamedValue{Value: ev.Type()},
+		driver.NamedValue{Value: attrs})
 	w.evRows++
 	if w.evRows == eventChunks[0] {
 		if err := w.flushEvents(); err != nil {
