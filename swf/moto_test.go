@@ -133,6 +133,7 @@ func TestMotoConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the moto conformance run takes about half a minute")
 	}
+	t.Parallel() // beside the flowy server run
 	url := startMoto(t)
 	client := testClient(url)
 	var only []string
