@@ -70,7 +70,7 @@ func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*en
 	}
 	events, err := convertEvents(history)
 	if err != nil {
-		return nil, fmt.Errorf("swf: decision task of %s: %w", aws.ToString(out.WorkflowExecution.WorkflowId), err)
+		return nil, fmt.Errorf("swf: decision task of %s: %w", execution(out.WorkflowExecution).WorkflowID, err)
 	}
 	task := &engine.DecisionTask{
 		Token:                  token,
