@@ -167,16 +167,16 @@ func captureWorkflows() []*flowy.Workflow {
 // replayServer answers requests with the recorded answers, in order, after
 // comparing each request with the recorded one.
 type replayServer struct {
-	mu    sync.Mutex
-	its   []interaction
-	next  int
-	ids   map[string]string // recorded child workflow id -> flowy's
+	mu   sync.Mutex
+	its  []interaction
+	next int
+	ids  map[string]string // recorded child workflow id -> flowy's
 	// leftOut counts, per documented difference, the requests where a field
 	// was left out of the comparison.
 	leftOut map[string]int
-	errs  []string
-	done  chan struct{} // closed when the capture is used up or a request differs
-	extra []string      // requests after the capture was used up (polls are expected)
+	errs    []string
+	done    chan struct{} // closed when the capture is used up or a request differs
+	extra   []string      // requests after the capture was used up (polls are expected)
 }
 
 func newReplayServer(t *testing.T, name string) *replayServer {
