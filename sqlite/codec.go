@@ -3,6 +3,8 @@ package sqlite
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/flowy-go/flowy/engine"
 )
@@ -52,13 +54,106 @@ func init() {
 	}
 }
 
-// encodeAttr returns the JSON of an event's attributes.
+// encodeAttr returns the JSON of an event's attributes: what json.Marshal
+// writes, byte for byte, written directly for the events every activity
+// makes (ActivityTask*, DecisionTask*), and by json.Marshal for the others.
 func encodeAttr(a engine.EventAttributes) (string, error) {
-	if _, ok := eventTypes[a.EventType()]; !ok {
-		return "", fmt.Errorf("sqlite: no encoding for event type %s (%T)", a.EventType(), a)
+	var b []byte
+	switch a := a.(type) {
+	case *engine.ActivityTaskScheduled:
+		b = make([]byte, 0, 320+len(a.Input)+len(a.Control))
+		b = appendStr(append(b, `{"ActivityID":`...), a.ActivityID)
+		b = appendStr(append(b, `,"Type":{"Name":`...), a.Type.Name)
+		b = appendStr(append(b, `,"Version":`...), a.Type.Version)
+		b = appendStr(append(b, `},"Input":`...), a.Input)
+		b = appendStr(append(b, `,"Control":`...), a.Control)
+		b = appendStr(append(b, `,"TaskList":`...), a.TaskList)
+		b = strconv.AppendInt(append(b, `,"Timeouts":{"ScheduleToStart":`...), int64(a.Timeouts.ScheduleToStart), 10)
+		b = strconv.AppendInt(append(b, `,"StartToClose":`...), int64(a.Timeouts.StartToClose), 10)
+		b = strconv.AppendInt(append(b, `,"ScheduleToClose":`...), int64(a.Timeouts.ScheduleToClose), 10)
+		b = strconv.AppendInt(append(b, `,"Heartbeat":`...), int64(a.Timeouts.Heartbeat), 10)
+		b = strconv.AppendInt(append(b, `},"DecisionTaskCompletedEventID":`...), a.DecisionTaskCompletedEventID, 10)
+	case *engine.ActivityTaskStarted:
+		b = make([]byte, 0, 64+len(a.Identity))
+		b = strconv.AppendInt(append(b, `{"ScheduledEventID":`...), a.ScheduledEventID, 10)
+		b = appendStr(append(b, `,"Identity":`...), a.Identity)
+	case *engine.ActivityTaskCompleted:
+		b = make([]byte, 0, 80+len(a.Result))
+		b = strconv.AppendInt(append(b, `{"ScheduledEventID":`...), a.ScheduledEventID, 10)
+		b = strconv.AppendInt(append(b, `,"StartedEventID":`...), a.StartedEventID, 10)
+		b = appendStr(append(b, `,"Result":`...), a.Result)
+	case *engine.DecisionTaskScheduled:
+		b = make([]byte, 0, 64+len(a.TaskList))
+		b = appendStr(append(b, `{"TaskList":`...), a.TaskList)
+		b = strconv.AppendInt(append(b, `,"StartToClose":`...), int64(a.StartToClose), 10)
+	case *engine.DecisionTaskStarted:
+		b = make([]byte, 0, 64+len(a.Identity))
+		b = strconv.AppendInt(append(b, `{"ScheduledEventID":`...), a.ScheduledEventID, 10)
+		b = appendStr(append(b, `,"Identity":`...), a.Identity)
+	case *engine.DecisionTaskCompleted:
+		b = make([]byte, 0, 96+len(a.ExecutionContext))
+		b = strconv.AppendInt(append(b, `{"ScheduledEventID":`...), a.ScheduledEventID, 10)
+		b = strconv.AppendInt(append(b, `,"StartedEventID":`...), a.StartedEventID, 10)
+		b = appendStr(append(b, `,"ExecutionContext":`...), a.ExecutionContext)
+	default:
+		if _, ok := eventTypes[a.EventType()]; !ok {
+			return "", fmt.Errorf("sqlite: no encoding for event type %s (%T)", a.EventType(), a)
+		}
+		b, err := json.Marshal(a)
+		return string(b), err
 	}
-	b, err := json.Marshal(a)
-	return string(b), err
+	return string(append(b, '}')), nil
+}
+
+// appendStr appends s as encoding/json writes a string (HTML characters,
+// U+2028 and U+2029 escaped, invalid UTF-8 replaced by U+FFFD).
+func appendStr(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(append(b, s[start:]...), '"')
 }
 
 // decodeAttr decodes the attributes of an event of type typ.

@@ -1,12 +1,15 @@
 package sqlite
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,5 +117,49 @@ func TestEventRoundTrip(t *testing.T) {
 	dec, _ := decodeAttr(a.EventType(), []byte(enc))
 	if !reflect.DeepEqual(a, dec) {
 		t.Errorf("timeouts: %+v", dec)
+	}
+}
+
+// TestEncodeAttrIsJSONMarshal: the events written without encoding/json are
+// written exactly as it writes them, whatever their strings hold.
+func TestEncodeAttrIsJSONMarshal(t *testing.T) {
+	strs := []string{"", "plain", `q"uote\back`, "<html> & </html>", "tab\tnl\ncr\rbs\bff\f\x00\x01\x1f\x7f",
+		"é ü 日本 \u2028 \u2029 🙂", "bad utf8 \xff\xfe end", "\xe2\x80", strings.Repeat("x", 100)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		b := make([]byte, rng.IntN(20))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		strs = append(strs, string(b))
+	}
+	for i, s := range strs {
+		n := int64(i*7919 - 3)
+		for _, a := range []engine.EventAttributes{
+			&engine.ActivityTaskScheduled{ActivityID: s, Type: engine.ActivityType{Name: s, Version: s}, Input: s, Control: s,
+				TaskList: s, Timeouts: engine.ActivityTimeouts{ScheduleToStart: -1, StartToClose: time.Duration(n), ScheduleToClose: 3, Heartbeat: 0},
+				DecisionTaskCompletedEventID: n},
+			&engine.ActivityTaskStarted{ScheduledEventID: n, Identity: s},
+			&engine.ActivityTaskCompleted{ScheduledEventID: n, StartedEventID: -n, Result: s},
+			&engine.DecisionTaskScheduled{TaskList: s, StartToClose: time.Duration(n)},
+			&engine.DecisionTaskStarted{ScheduledEventID: n, Identity: s},
+			&engine.DecisionTaskCompleted{ScheduledEventID: n, StartedEventID: n + 1, ExecutionContext: s},
+		} {
+			want, _ := json.Marshal(a)
+			got, err := encodeAttr(a)
+			if err != nil || got != string(want) {
+				t.Fatalf("%s with %q:\n got  %s\n want %s", a.EventType(), s, got, want)
+			}
+		}
+	}
+	// With every field set, as the round trip fills them.
+	for _, name := range eventTypeNames(t) {
+		a := eventTypes[name]()
+		seed := 0
+		fill(reflect.ValueOf(a).Elem(), &seed)
+		want, _ := json.Marshal(a)
+		if got, _ := encodeAttr(a); got != string(want) {
+			t.Errorf("%s:\n got  %s\n want %s", name, got, want)
+		}
 	}
 }

@@ -61,6 +61,10 @@ type job struct {
 	fn     func(ctx context.Context, w *wconn) error
 }
 
+// walPages is the size of the WAL, in pages, at which the writer
+// checkpoints (16 MB with 4 KB pages).
+const walPages = 4096
+
 var errDBClosed = fmt.Errorf("sqlite: database closed: %w", engine.ErrClosed)
 
 // OpenDB opens (creating it if needed) the SQLite file at path, for
@@ -115,10 +119,13 @@ func OpenDB(path string, opts Options) (*DB, error) {
 		u.RawQuery = strings.Join(append([]string{"_pragma=busy_timeout(10000)"}, params...), "&")
 		return u.String()
 	}
-	// The writer does not checkpoint: the checkpointer goroutine does, on its
-	// own connection, so that the checkpoints' fsyncs do not hold up commits.
+	// The checkpointer goroutine copies the WAL into the database on its own
+	// connection, so that the copying does not hold up commits. But SQLite
+	// starts the WAL over only when a checkpoint has copied all of it, which
+	// under a steady load only the writer itself can do: it checkpoints once
+	// the WAL reaches walPages pages (most of them already copied).
 	if db.writer, err = sql.Open("sqlite", dsn("_pragma=journal_mode(WAL)", "_pragma=synchronous("+sync+")",
-		"_pragma=wal_autocheckpoint(0)")); err != nil {
+		fmt.Sprintf("_pragma=wal_autocheckpoint(%d)", walPages))); err != nil {
 		return fail(err)
 	}
 	db.writer.SetMaxOpenConns(1)

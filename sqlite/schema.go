@@ -71,8 +71,8 @@ CREATE INDEX IF NOT EXISTS runs_by_close ON runs (domain, close_time) WHERE clos
 
 CREATE TABLE IF NOT EXISTS events (
 	key      INTEGER PRIMARY KEY, -- run << 32 | event_id: a run's events are together, in order
-	run      INTEGER NOT NULL,    -- runs.seq of the event's run
-	event_id INTEGER NOT NULL,
+	run      INTEGER GENERATED ALWAYS AS (key >> 32) VIRTUAL,         -- runs.seq of the event's run
+	event_id INTEGER GENERATED ALWAYS AS (key & 4294967295) VIRTUAL, -- 1, 2, 3, ...
 	domain   TEXT NOT NULL,       -- the run's domain
 	time     INTEGER NOT NULL,
 	type     TEXT NOT NULL,       -- the event type name, e.g. ActivityTaskCompleted

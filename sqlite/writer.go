@@ -41,7 +41,7 @@ type runKey struct{ domain, runID string }
 var eventChunks = [...]int{64, 32, 16, 8, 4, 2, 1}
 
 // eventColumns is the number of columns of an event row.
-const eventColumns = 7
+const eventColumns = 5
 
 // yieldBelow: when the writer finds fewer jobs than this queued, it yields
 // once before taking them, so that the callers its last commit released can
@@ -186,8 +186,8 @@ func (w *wconn) prepare() error {
 		*s.stmt = st
 	}
 	for i, n := range eventChunks {
-		q := `INSERT INTO events (key, run, event_id, domain, time, type, attrs) VALUES ` +
-			strings.Repeat(`(?, ?, ?, ?, ?, ?, ?), `, n-1) + `(?, ?, ?, ?, ?, ?, ?)`
+		q := `INSERT INTO events (key, domain, time, type, attrs) VALUES ` +
+			strings.Repeat(`(?, ?, ?, ?, ?), `, n-1) + `(?, ?, ?, ?, ?)`
 		st, err := prep.PrepareContext(ctx, q)
 		if err != nil {
 			return err
@@ -375,8 +375,6 @@ func (w *wconn) applyEvent(domain string, rec *memory.Record, attrs string) erro
 	}
 	w.evArgs = append(w.evArgs,
 		driver.NamedValue{Value: eventKey(seq, ev.ID)},
-		driver.NamedValue{Value: seq},
-		driver.NamedValue{Value: ev.ID},
 		driver.NamedValue{Value: domain},
 		driver.NamedValue{Value: ev.Time.UnixNano()},
 		driver.NamedValue{Value: ev.Type()},
