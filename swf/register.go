@@ -29,14 +29,13 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 	if err := e.check("RegisterWorkflowType"); err != nil {
 		return err
 	}
-	want := workflowDefaults(t)
 	_, err := e.c.RegisterWorkflowType(ctx, &awsswf.RegisterWorkflowTypeInput{
 		Domain:                              aws.String(e.domain),
 		Name:                                aws.String(t.Name),
 		Version:                             aws.String(t.Version),
 		DefaultTaskList:                     taskList(t.DefaultTaskList),
-		DefaultExecutionStartToCloseTimeout: want[1].value,
-		DefaultTaskStartToCloseTimeout:      want[2].value,
+		DefaultExecutionStartToCloseTimeout: execDuration(t.DefaultExecutionTimeout),
+		DefaultTaskStartToCloseTimeout:      duration(t.DefaultDecisionTimeout),
 		DefaultChildPolicy:                  types.ChildPolicy(t.DefaultChildPolicy),
 	}, copyBodies)
 	if !isFault(err, "TypeAlreadyExistsFault") {
@@ -61,7 +60,11 @@ func (e *Engine) RegisterWorkflowType(ctx context.Context, t engine.WorkflowType
 			DefaultChildPolicy:      engine.ChildPolicy(c.DefaultChildPolicy),
 		})
 	}
-	return compareDefaults(what, typeStatus(out.TypeInfo), have, want, err)
+	var status types.RegistrationStatus
+	if out.TypeInfo != nil {
+		status = out.TypeInfo.Status
+	}
+	return compareDefaults(what, status, have, workflowDefaults(t), err)
 }
 
 // RegisterActivityType registers an activity type with its defaults (unset
@@ -76,16 +79,15 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 	if err := e.check("RegisterActivityType"); err != nil {
 		return err
 	}
-	want := activityDefaults(t)
 	_, err := e.c.RegisterActivityType(ctx, &awsswf.RegisterActivityTypeInput{
 		Domain:                            aws.String(e.domain),
 		Name:                              aws.String(t.Name),
 		Version:                           aws.String(t.Version),
 		DefaultTaskList:                   taskList(t.DefaultTaskList),
-		DefaultTaskScheduleToStartTimeout: want[1].value,
-		DefaultTaskStartToCloseTimeout:    want[2].value,
-		DefaultTaskScheduleToCloseTimeout: want[3].value,
-		DefaultTaskHeartbeatTimeout:       want[4].value,
+		DefaultTaskScheduleToStartTimeout: duration(t.ScheduleToStart),
+		DefaultTaskStartToCloseTimeout:    duration(t.StartToClose),
+		DefaultTaskScheduleToCloseTimeout: duration(t.ScheduleToClose),
+		DefaultTaskHeartbeatTimeout:       duration(t.Heartbeat),
 	}, copyBodies)
 	if !isFault(err, "TypeAlreadyExistsFault") {
 		if err != nil {
@@ -116,7 +118,7 @@ func (e *Engine) RegisterActivityType(ctx context.Context, t engine.ActivityType
 	if out.TypeInfo != nil {
 		status = out.TypeInfo.Status
 	}
-	return compareDefaults(what, status, have, want, err)
+	return compareDefaults(what, status, have, activityDefaults(t), err)
 }
 
 // setting is one registered default, as SWF writes it (nil: unset).
@@ -145,13 +147,6 @@ func activityDefaults(t engine.ActivityTypeInfo) []setting {
 		{"defaultTaskScheduleToCloseTimeout", duration(t.ScheduleToClose)},
 		{"defaultTaskHeartbeatTimeout", duration(t.Heartbeat)},
 	}
-}
-
-func typeStatus(info *types.WorkflowTypeInfo) types.RegistrationStatus {
-	if info == nil {
-		return ""
-	}
-	return info.Status
 }
 
 // compareDefaults returns the error of registering a type that exists:
