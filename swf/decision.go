@@ -72,6 +72,9 @@ func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*en
 	if err != nil {
 		return nil, fmt.Errorf("swf: decision task of %s: %w", execution(out.WorkflowExecution).WorkflowID, err)
 	}
+	if sid := out.StartedEventId; sid > 0 && int64(len(events)) > sid {
+		events = events[:sid] // the contract: up to this task's started event
+	}
 	task := &engine.DecisionTask{
 		Token:                  token,
 		Execution:              execution(out.WorkflowExecution),
