@@ -109,7 +109,7 @@ type Options struct {
 	// Region is the AWS region ("": the configuration chain's).
 	Region string
 	// Endpoint is the base URL of the SWF endpoint, e.g.
-	// "http://127.0.0.1:7070" for flowy server ("": the region's
+	// "http://127.0.0.1:8085" for flowy server ("": the region's
 	// endpoint, or AWS_ENDPOINT_URL_SWF / AWS_ENDPOINT_URL).
 	Endpoint string
 	// Credentials provides the credentials (nil: the configuration chain's).
