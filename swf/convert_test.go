@@ -3,6 +3,7 @@ package swf_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -225,9 +226,15 @@ func TestPollDecisionTask(t *testing.T) {
 			"childPolicy":"TERMINATE","tagList":["x"]}}]}`)
 
 	t.Run("page retries exhausted", func(t *testing.T) {
-		_, eng := newFake(t, pagedPoll(100))
+		f := &fakeSWF{handle: pagedPoll(100)}
+		hs := httptest.NewServer(f)
+		defer hs.Close()
+		eng := swf.New(testClient(hs.URL), "dom", swf.Options{PageRetries: 1})
 		if task, err := eng.PollDecisionTask(ctx, engine.PollParams{TaskList: "tl"}); err == nil {
 			t.Errorf("got %+v, want an error", task)
+		}
+		if n := len(f.requests()); n != 3 {
+			t.Errorf("%d requests, want 3 (a poll, a page, one retry)", n)
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
