@@ -202,13 +202,19 @@ func (e *Engine) startActivity(a *activity, identity string) *engine.ActivityTas
 // PollActivityTask waits for an activity task on the task list. It returns
 // (nil, nil) when ctx ends first, and an error wrapping [engine.ErrClosed]
 // when the engine closes.
+//
+// With a journal, the task is handed out before its ActivityTaskStarted
+// event is durable. If the engine dies before it is, the task is queued
+// again after the restore and handed out anew (the activity runs at least
+// once in any case), and the first worker's token is refused — unless the
+// new start happens to get the same event id, and then whichever of the two
+// workers answers first is recorded, once. A task whose start was durable
+// keeps its token across restarts.
 func (e *Engine) PollActivityTask(ctx context.Context, p engine.PollParams) (*engine.ActivityTask, error) {
 	if p.TaskList == "" {
 		return nil, invalid("memory: poll for activity task: empty task list")
 	}
-	// Activity polls return once the started event is durable, so that a
-	// worker that outlives a restart keeps its task (and its token).
-	return poll(ctx, e, true,
+	return poll(ctx, e,
 		func() *taskList[*activity] { return e.actList(p.TaskList) },
 		validActivity,
 		func(a *activity) *engine.ActivityTask { return e.startActivity(a, p.Identity) })

@@ -105,10 +105,7 @@ func (e *Engine) PollDecisionTask(ctx context.Context, p engine.PollParams) (*en
 	if p.TaskList == "" {
 		return nil, invalid("memory: poll for decision task: empty task list")
 	}
-	// Decision polls need not wait for the started event to be durable: a
-	// restored engine schedules a started decision task again anyway, and
-	// the answer's batch, which comes after it, is durable only if it is.
-	return poll(ctx, e, false,
+	return poll(ctx, e,
 		func() *taskList[decRef] { return e.decList(p.TaskList) },
 		validDecision,
 		func(d decRef) *engine.DecisionTask { return e.startDecision(d, p.Identity) })

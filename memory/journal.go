@@ -18,7 +18,12 @@ import (
 //     changes were made.
 //   - A call returns only once [Journal.Wait] reports durable the batch it
 //     made, or (for calls that read) the last batch made before it read
-//     anything, so no caller ever sees a state that could be lost.
+//     anything, so no caller ever sees a state that could be lost. The
+//     exception is the polls, which hand out their task without waiting
+//     for its started event: the answer to the task is durable only after
+//     it, and a task whose start was lost is handed out again after a
+//     restore, so no result or decision can be lost that way (see
+//     PollActivityTask).
 //   - Once a run's closing batch is durable the run leaves memory: the engine
 //     keeps only open runs (and closed ones whose close is not yet durable),
 //     and reads closed runs back through the journal's read methods.

@@ -45,8 +45,9 @@ type Options struct {
 // Engine is a durable engine: the memory engine's logic, with every state
 // change journaled to one domain of an SQLite file. All methods are safe for
 // concurrent use; they behave as [memory.Engine]'s do (see there), and in
-// addition return only once what they changed, or read, is committed. Open
-// one with [Open] or [OpenDomain].
+// addition return only once what they changed, or read, is committed —
+// except the polls, which hand out tasks before their start is committed
+// (see [Engine.PollActivityTask]). Open one with [Open] or [OpenDomain].
 type Engine struct {
 	db        *DB
 	domain    string
@@ -235,7 +236,10 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 }
 
 // PollActivityTask waits for an activity task on the task list; (nil, nil)
-// when ctx ends first.
+// when ctx ends first. The task is handed out before its ActivityTaskStarted
+// event is committed: if the process dies first, the task is handed out
+// again after the restart and the first token is refused (the activity runs
+// at least once in any case); see [memory.Engine.PollActivityTask].
 func (e *Engine) PollActivityTask(ctx context.Context, p engine.PollParams) (*engine.ActivityTask, error) {
 	return e.core.PollActivityTask(ctx, p)
 }

@@ -164,6 +164,10 @@ func TestStaleCompletion(t *testing.T) {
 		h.decide(h.pollDecision(), &engine.ScheduleActivityTask{ActivityID: "a", Type: actType,
 			Timeouts: engine.ActivityTimeouts{StartToClose: time.Hour}})
 		at := h.pollActivity()
+		// A poll does not wait for its started event to be committed; a
+		// later call does (if the engine died before, the task would be
+		// handed out again and this token refused).
+		h.describe(exec)
 		if mode == "close" {
 			e.Close()
 		} else {
