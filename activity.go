@@ -177,7 +177,7 @@ func decodeArgs(codec Codec, input string, types []reflect.Type, names []string)
 		i := slices.Index(names, k)
 		if i < 0 {
 			if len(names) == 0 {
-				return nil, fmt.Errorf("got keyword argument %q, but the activity declares no parameter names (Activity.Params)", k)
+				return nil, fmt.Errorf("got keyword argument %q, but no parameter names are declared (Activity.Params, Workflow.Params or flowy.Func's names)", k)
 			}
 			return nil, fmt.Errorf("unknown keyword argument %q (parameters: %v)", k, names)
 		}

@@ -144,6 +144,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := w.Register(ctx); err != nil {
 		return err
 	}
+	w.poll(ctx)
+	return nil
+}
+
+// poll runs the pollers until ctx ends.
+func (w *Worker) poll(ctx context.Context) {
 	var wg sync.WaitGroup
 	workflowLists := map[string]bool{}
 	for _, wf := range w.workflows {
@@ -172,7 +178,6 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}
 	wg.Wait()
-	return nil
 }
 
 // Start runs the worker in the background until ctx ends or stop is called;
@@ -188,7 +193,7 @@ func (w *Worker) Start(ctx context.Context) (stop func(), err error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = w.Run(ctx)
+		w.poll(ctx) // registered above
 	}()
 	return func() { cancel(); <-done }, nil
 }
