@@ -111,7 +111,7 @@ func TestHelperProcess(t *testing.T) {
 }
 
 // TestKill kills the engine's process 5 times over some 10 s (with
-// FLOWY_SOAK=1: 40 times, and more workflows).
+// FLOWY_SOAK=1: 40 times over a few minutes, and more workflows).
 func TestKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -119,12 +119,14 @@ func TestKill(t *testing.T) {
 	t.Parallel()
 	kills, workflows, maxRun := 5, 32, 1500*time.Millisecond
 	if os.Getenv("FLOWY_SOAK") == "1" {
-		kills, workflows, maxRun = 40, 200, 3*time.Second
+		kills, workflows, maxRun = 40, 400, 3*time.Second
 	}
 	path := testPath(t)
-	helper := func(mode string) (*exec.Cmd, *bufio.Scanner, *bytes.Buffer) {
+	// Each child starts the workflows an earlier one did not, up to count:
+	// more at each restart, so that there is work in flight at every kill.
+	helper := func(mode string, count int) (*exec.Cmd, *bufio.Scanner, *bytes.Buffer) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v=false")
-		cmd.Env = append(os.Environ(), helperEnv+"="+mode, helperDB+"="+path, helperCount+"="+strconv.Itoa(workflows))
+		cmd.Env = append(os.Environ(), helperEnv+"="+mode, helperDB+"="+path, helperCount+"="+strconv.Itoa(count))
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
@@ -168,7 +170,7 @@ func TestKill(t *testing.T) {
 		t.Fatalf("the helper did not say %q: %s", line, stderr.String())
 	}
 	for i := range kills {
-		cmd, out, stderr := helper("run")
+		cmd, out, stderr := helper("run", workflows*(i+1)/(kills+1))
 		var last string
 		waitFor(cmd, out, stderr, "ready", 30*time.Second, &last)
 		time.Sleep(rand.N(maxRun))
@@ -180,7 +182,7 @@ func TestKill(t *testing.T) {
 		t.Logf("kill %d; the child's last report: %s", i+1, last)
 		mu.Unlock()
 	}
-	cmd, out, stderr := helper("finish")
+	cmd, out, stderr := helper("finish", workflows)
 	var last string
 	waitFor(cmd, out, stderr, "done", 90*time.Second, &last)
 	if err := cmd.Wait(); err != nil {
