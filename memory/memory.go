@@ -17,6 +17,13 @@
 // garbage collected; a long-lived process that starts many workflows grows
 // accordingly.
 //
+// The engine's logic can also run durably: with a [Journal]
+// ([Options.Journal]) every state change is handed to the journal as one
+// batch of records and calls wait until it is durable, closed runs leave
+// memory for the journal, and [Restore] rebuilds an engine from what a
+// journal kept. Package sqlite is such an engine. Without a journal (the
+// default) none of this costs anything.
+//
 // Beyond the contract, the engine documents these choices:
 //   - A workflow start with no task list (neither in the request nor as the
 //     type's default) is an error. A child workflow without one uses its
