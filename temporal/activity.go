@@ -143,9 +143,10 @@ func (e *Engine) RespondActivityTaskFailed(ctx context.Context, token, reason, d
 }
 
 // RecordActivityTaskHeartbeat records a heartbeat with its details.
-// cancelRequested reports that the run asked to cancel the activity. A
-// token whose task already closed (or whose run closed) returns an error
-// wrapping [engine.ErrUnknownResource].
+// cancelRequested reports that the activity should stop: the run asked to
+// cancel it, or an operator paused or reset it (Temporal's ActivityPaused and
+// ActivityReset). A token whose task already closed (or whose run closed)
+// returns an error wrapping [engine.ErrUnknownResource].
 func (e *Engine) RecordActivityTaskHeartbeat(ctx context.Context, token, details string) (bool, error) {
 	const op = "RecordActivityTaskHeartbeat"
 	if err := checkLen("details", details, engine.MaxHeartbeatDetailsChars); err != nil {
@@ -167,5 +168,5 @@ func (e *Engine) RecordActivityTaskHeartbeat(ctx context.Context, token, details
 	if err != nil {
 		return false, fmt.Errorf("temporal: %s: %w", op, mapTokenError(err))
 	}
-	return resp.CancelRequested, nil
+	return resp.CancelRequested || resp.ActivityPaused || resp.ActivityReset, nil
 }

@@ -198,7 +198,11 @@ func (e *Engine) decisionTask(dp *decisionPoll, taskList string) (*engine.Decisi
 	}
 	token := decisionToken(r.TaskToken, exec)
 	e.mu.Lock()
+	// A run has one started decision task at a time: an earlier token of the
+	// run that was never answered is stale.
+	delete(e.tokens, e.runToken[exec.RunID])
 	e.tokens[token] = st
+	e.runToken[exec.RunID] = token
 	e.mu.Unlock()
 	return &engine.DecisionTask{
 		Token:                  token,
@@ -272,7 +276,12 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 	}
 	e.mu.Lock()
 	st := e.tokens[p.Token]
-	delete(e.tokens, p.Token)
+	if st != nil {
+		delete(e.tokens, p.Token)
+		if e.runToken[st.run.exec.RunID] == p.Token {
+			delete(e.runToken, st.run.exec.RunID)
+		}
+	}
 	e.mu.Unlock()
 	if st == nil {
 		var err error

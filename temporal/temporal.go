@@ -132,6 +132,7 @@ type Engine struct {
 	decFeeds map[string]*feed[*decisionPoll] // by task list
 	actFeeds map[string]*feed[*activityPoll] // by task list
 	tokens   map[string]*decisionState       // started decision tasks, by token
+	runToken map[string]string               // run id → token of its started decision task
 
 	runs *runCache // nil without sticky queues
 
@@ -175,6 +176,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		decFeeds: map[string]*feed[*decisionPoll]{},
 		actFeeds: map[string]*feed[*activityPoll]{},
 		tokens:   map[string]*decisionState{},
+		runToken: map[string]string{},
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
