@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/flowy-go/flowy/engine"
+	"github.com/flowy-go/flowy/sqlite"
+	"github.com/flowy-go/flowy/sqlite/swfdomains"
 	"github.com/flowy-go/flowy/swfserver"
 	"github.com/flowy-go/flowy/webui"
 )
@@ -43,8 +45,13 @@ as AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); any region
 works. Without keys the server refuses to start, unless -insecure-no-auth
 says to accept every request, signed or not.
 
-The memory engine keeps everything in the process: it is all gone when the
-server stops.`
+The memory engine (the default) keeps everything in the process: it is all
+gone when the server stops. -engine sqlite -db FILE keeps the domains, their
+types and executions, and the key that signs task tokens in one SQLite file:
+a restarted server carries on where it stopped (see docs/sqlite.md).
+
+The read-only web UI is at /ui/ on the same port; sign in with an access
+key id and its secret.`
 
 // serverEngines maps the names -engine accepts to what opens them: the
 // domains to serve (from the -db file, for durable engines) and how to close
@@ -60,7 +67,14 @@ var serverEngines = map[string]func(db string) (swfserver.Domains, func() error,
 		return d, d.Close, nil
 	},
 	"sqlite": func(db string) (swfserver.Domains, func() error, error) {
-		return nil, nil, errors.New("the sqlite engine is not available yet in flowy server: use -engine memory")
+		if db == "" {
+			return nil, nil, errors.New("-engine sqlite needs -db FILE (created if missing)")
+		}
+		d, err := swfdomains.Open(db, sqlite.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, d.Close, nil
 	},
 }
 
@@ -124,7 +138,12 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 
+	var tokenKey []byte // a durable engine keeps it, so tokens outlive a restart
+	if k, ok := domains.(interface{ TokenKey() []byte }); ok {
+		tokenKey = k.TokenKey()
+	}
 	srv := swfserver.New(domains, swfserver.Options{
+		TokenKey:       tokenKey,
 		Keys:           keys,
 		InsecureNoAuth: *insecure,
 		Logger:         slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),

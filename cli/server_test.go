@@ -205,6 +205,64 @@ func TestServerInsecure(t *testing.T) {
 	}
 }
 
+// TestServerSQLiteRestart registers a domain and starts a workflow on a
+// sqlite server, restarts the server on the same file, and finds both again:
+// the decision task in flight at the restart is refused with a clear fault
+// and handed out again, and the run completes.
+func TestServerSQLiteRestart(t *testing.T) {
+	t.Setenv("FLOWY_ACCESS_KEYS", "AKID:secret")
+	db := filepath.Join(t.TempDir(), "flowy.db")
+	ctx := context.Background()
+	s := startServer(t, "-engine", "sqlite", "-db", db)
+	c := client(s.url, "AKID", "secret")
+	if _, err := c.RegisterDomain(ctx, &swf.RegisterDomainInput{Name: aws.String("d"), WorkflowExecutionRetentionPeriodInDays: aws.String("3")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RegisterWorkflowType(ctx, &swf.RegisterWorkflowTypeInput{Domain: aws.String("d"), Name: aws.String("w"), Version: aws.String("1"),
+		DefaultTaskList: &types.TaskList{Name: aws.String("tl")}, DefaultTaskStartToCloseTimeout: aws.String("60"),
+		DefaultExecutionStartToCloseTimeout: aws.String("600"), DefaultChildPolicy: types.ChildPolicyTerminate}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StartWorkflowExecution(ctx, &swf.StartWorkflowExecutionInput{Domain: aws.String("d"), WorkflowId: aws.String("w1"),
+		WorkflowType: &types.WorkflowType{Name: aws.String("w"), Version: aws.String("1")}, Input: aws.String("[[], {}]")}); err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.PollForDecisionTask(ctx, &swf.PollForDecisionTaskInput{Domain: aws.String("d"), TaskList: &types.TaskList{Name: aws.String("tl")}})
+	if err != nil || task.TaskToken == nil {
+		t.Fatalf("poll: %v", err)
+	}
+	if code := s.wait(t); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, s.stderr)
+	}
+
+	s = startServer(t, "-engine", "sqlite", "-db", db)
+	c = client(s.url, "AKID", "secret")
+	d, err := c.DescribeDomain(ctx, &swf.DescribeDomainInput{Name: aws.String("d")})
+	if err != nil || aws.ToString(d.Configuration.WorkflowExecutionRetentionPeriodInDays) != "3" {
+		t.Fatalf("domain after restart: %+v, %v", d, err)
+	}
+	complete := []types.Decision{{
+		DecisionType: types.DecisionTypeCompleteWorkflowExecution,
+		CompleteWorkflowExecutionDecisionAttributes: &types.CompleteWorkflowExecutionDecisionAttributes{Result: aws.String("42")},
+	}}
+	_, err = c.RespondDecisionTaskCompleted(ctx, &swf.RespondDecisionTaskCompletedInput{TaskToken: task.TaskToken, Decisions: complete})
+	if err == nil || !strings.Contains(err.Error(), "UnknownResourceFault") {
+		t.Fatalf("answering the decision task of before the restart: %v, want UnknownResourceFault", err)
+	}
+	again, err := c.PollForDecisionTask(ctx, &swf.PollForDecisionTaskInput{Domain: aws.String("d"), TaskList: &types.TaskList{Name: aws.String("tl")}})
+	if err != nil || again.TaskToken == nil || aws.ToString(again.WorkflowExecution.RunId) != aws.ToString(task.WorkflowExecution.RunId) {
+		t.Fatalf("poll after restart: %+v, %v", again, err)
+	}
+	if _, err = c.RespondDecisionTaskCompleted(ctx, &swf.RespondDecisionTaskCompletedInput{TaskToken: again.TaskToken, Decisions: complete}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.DescribeWorkflowExecution(ctx, &swf.DescribeWorkflowExecutionInput{Domain: aws.String("d"),
+		Execution: &types.WorkflowExecution{WorkflowId: aws.String("w1"), RunId: task.WorkflowExecution.RunId}})
+	if err != nil || info.ExecutionInfo.CloseStatus != types.CloseStatusCompleted {
+		t.Errorf("after restart: %+v, %v", info, err)
+	}
+}
+
 func TestServerRefuses(t *testing.T) {
 	t.Setenv("FLOWY_ACCESS_KEYS", "")
 	for _, c := range []struct {
@@ -214,7 +272,7 @@ func TestServerRefuses(t *testing.T) {
 		want string
 	}{
 		{"no keys", nil, "", "no access keys"},
-		{"sqlite", []string{"-engine", "sqlite", "-db", "x.db"}, "A:b", "not available yet"},
+		{"sqlite without a file", []string{"-engine", "sqlite"}, "A:b", "-engine sqlite needs -db FILE"},
 		{"unknown engine", []string{"-engine", "redis"}, "A:b", `unknown engine "redis"; the engines are: memory, sqlite`},
 		{"db for memory", []string{"-db", "x.db"}, "A:b", "-db is for durable engines"},
 		{"bad keys file", []string{"-keys", writeKeys(t, "AKID secret extra\n")}, "", `keys:1: want "ACCESS_KEY_ID SECRET", got 3 fields`},
