@@ -63,6 +63,23 @@ func (e *Engine) decisionFeed(taskList string) *feed[*decisionPoll] {
 	return f
 }
 
+// pollingDeciders returns the decision feed of a task list if callers wait
+// on it now, else nil.
+func (e *Engine) pollingDeciders(taskList string) *feed[*decisionPoll] {
+	e.mu.Lock()
+	f := e.decFeeds[taskList]
+	e.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.waiters) == 0 {
+		return nil
+	}
+	return f
+}
+
 func (e *Engine) pollWorkflowTask(ctx context.Context, q *taskqueuepb.TaskQueue, identity string) (*decisionPoll, bool, error) {
 	identity = e.identity(identity)
 	resp, err := e.svc.PollWorkflowTaskQueue(ctx, &workflowservice.PollWorkflowTaskQueueRequest{

@@ -95,6 +95,10 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 			Tags:        p.Tags,
 		}.memo(),
 	}
+	// When deciders of this engine poll the task list, the first decision
+	// task comes with the answer (eager start) and goes straight to them.
+	f := e.pollingDeciders(taskList)
+	req.RequestEagerExecution = f != nil
 	var resp *workflowservice.StartWorkflowExecutionResponse
 	err := e.retry(ctx, func() (err error) {
 		resp, err = e.svc.StartWorkflowExecution(ctx, req)
@@ -102,6 +106,9 @@ func (e *Engine) StartWorkflow(ctx context.Context, p engine.StartWorkflowParams
 	})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", what, mapError(err))
+	}
+	if wt := resp.EagerWorkflowTask; f != nil && wt != nil && len(wt.TaskToken) > 0 {
+		f.offer(&decisionPoll{resp: wt, identity: e.opts.Identity}, false)
 	}
 	return resp.RunId, nil
 }
