@@ -2,8 +2,15 @@ package cli
 
 import (
 	"context"
+	"net"
+	"net/http"
+
 	"encoding/json"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/flowy-go/flowy/sqlite/swfdomains"
+	"github.com/flowy-go/flowy/swf"
+	"github.com/flowy-go/flowy/swfserver"
 	"io"
 	"os"
 	"path/filepath"
@@ -32,8 +39,11 @@ each (with -json, one JSON object each):
      1,000: a decider without quadratic replay stays near 1).
 
 With -engine sqlite, a and b run on the durable SQLite engine, on a new file
-in a temporary directory (removed afterwards) unless -db names one; c, which
-measures the decider alone, runs with -engine memory only.`
+in a temporary directory (removed afterwards) unless -db names one. With
+-engine server, they run on the swf engine through a flowy server (sqlite)
+started in this process on 127.0.0.1: every task crosses HTTP, signed with
+SigV4, as with remote workers. c, which measures the decider alone, runs with
+-engine memory only.`
 
 type benchLine struct {
 	bench.Result
@@ -45,7 +55,7 @@ type benchLine struct {
 // runBench is the "bench" subcommand.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("bench", benchUsage, benchHelp, stderr)
-	engineName := fs.String("engine", "memory", "the engine to measure: memory or sqlite")
+	engineName := fs.String("engine", "memory", "the engine to measure: memory, sqlite, or server (the swf engine through an in-process flowy server on sqlite)")
 	dbPath := fs.String("db", "", "with -engine sqlite: the database `FILE` (default: a new file in a temporary directory)")
 	n := fs.Int("n", 10000, "numbers in benchmark a (`N`)")
 	wfs := fs.Int("workflows", 1000, "workflows in benchmark b (`W`)")
@@ -58,12 +68,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "flowy bench: unexpected arguments %q\n", pos)
 		return ExitUsage
 	}
-	if *engineName != "memory" && *engineName != "sqlite" {
-		fmt.Fprintf(stderr, "flowy bench: unknown engine %q (this build has: memory, sqlite)\n", *engineName)
+	if *engineName != "memory" && *engineName != "sqlite" && *engineName != "server" {
+		fmt.Fprintf(stderr, "flowy bench: unknown engine %q (this build has: memory, sqlite, server)\n", *engineName)
 		return ExitUsage
 	}
-	if *dbPath != "" && *engineName != "sqlite" {
-		fmt.Fprintf(stderr, "flowy bench: -db is for -engine sqlite\n")
+	if *dbPath != "" && *engineName == "memory" {
+		fmt.Fprintf(stderr, "flowy bench: -db is for -engine sqlite or server\n")
 		return ExitUsage
 	}
 	if *n < 1 || *wfs < 1 {
@@ -97,7 +107,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		m := memory.New(memory.Options{})
 		defer m.Close()
 		eng = m
-	case "sqlite":
+	case "sqlite", "server":
 		path := *dbPath
 		if path == "" {
 			dir, err := os.MkdirTemp("", "flowy-bench-")
@@ -106,6 +116,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			defer os.RemoveAll(dir)
 			path = filepath.Join(dir, "bench.db")
+		}
+		if *engineName == "server" {
+			e, stop, err := benchServer(ctx, path)
+			if err != nil {
+				return fail(err)
+			}
+			defer stop()
+			eng = e
+			break
 		}
 		s, err := sqlite.Open(path, sqlite.Options{})
 		if err != nil {
@@ -153,4 +172,40 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		print(l)
 	}
 	return ExitOK
+}
+
+// benchServer starts a flowy server on a sqlite file, on 127.0.0.1, and
+// returns the swf engine of a domain on it.
+func benchServer(ctx context.Context, path string) (engine.Engine, func(), error) {
+	domains, err := swfdomains.Open(path, sqlite.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := domains.RegisterDomain(ctx, swfserver.Domain{Name: "bench", RetentionDays: 1}); err != nil {
+		domains.Close()
+		return nil, nil, err
+	}
+	const key, secret = "AKIDBENCH", "bench-secret"
+	srv := swfserver.New(domains, swfserver.Options{Keys: map[string]string{key: secret}, TokenKey: domains.TokenKey()})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		domains.Close()
+		return nil, nil, err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		_ = hs.Shutdown(sctx)
+		domains.Close()
+	}
+	eng, err := swf.Open(ctx, "bench", swf.Options{Region: "us-east-1", Endpoint: "http://" + ln.Addr().String(),
+		Credentials: credentials.NewStaticCredentialsProvider(key, secret, "")})
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return eng, stop, nil
 }

@@ -235,7 +235,11 @@ func NewRetryer(maxAttempts int) aws.Retryer {
 // NewHTTPClient returns the SDK's HTTP client with a timeout of HTTPTimeout
 // per request, which SWF's 60-second long polls fit in.
 func NewHTTPClient() *awshttp.BuildableClient {
-	return awshttp.NewBuildableClient().WithTimeout(HTTPTimeout)
+	return awshttp.NewBuildableClient().WithTimeout(HTTPTimeout).WithTransportOptions(func(t *http.Transport) {
+		// A worker holds a long poll per poller: keep a connection for each,
+		// rather than the SDK's 10, so that busy workers reuse connections.
+		t.MaxIdleConnsPerHost = 128
+	})
 }
 
 // Client returns the SWF client of the engine.
