@@ -236,11 +236,15 @@ func (e *Engine) decisionTask(dp *decisionPoll, taskList string) (*engine.Decisi
 func (e *Engine) history(ctx context.Context, exec engine.Execution, token []byte) ([]*historypb.HistoryEvent, error) {
 	var out []*historypb.HistoryEvent
 	for {
-		resp, err := e.svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
-			Namespace:       e.ns,
-			Execution:       wfExec(exec),
-			MaximumPageSize: 1000,
-			NextPageToken:   token,
+		var resp *workflowservice.GetWorkflowExecutionHistoryResponse
+		err := e.retry(ctx, func() (err error) {
+			resp, err = e.svc.GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
+				Namespace:       e.ns,
+				Execution:       wfExec(exec),
+				MaximumPageSize: 1000,
+				NextPageToken:   token,
+			})
+			return err
 		})
 		if err != nil {
 			return nil, mapError(err)
@@ -317,7 +321,12 @@ func (e *Engine) RespondDecisionTaskCompleted(ctx context.Context, p engine.Resp
 		Identity:                   st.identity,
 		ForceCreateNewWorkflowTask: failed && !closing,
 	}
-	if e.runs != nil {
+	e.mu.Lock()
+	polled := e.decFeeds[st.taskList] != nil
+	e.mu.Unlock()
+	if e.runs != nil && polled {
+		// This engine polls the task list's sticky queue: the run's next
+		// decision tasks come to it, with the new events only.
 		req.StickyAttributes = &taskqueuepb.StickyExecutionAttributes{
 			WorkerTaskQueue: &taskqueuepb.TaskQueue{
 				Name:       e.stickyQueue(st.taskList),

@@ -227,11 +227,7 @@ func (e *Engine) GetWorkflowExecutionHistory(ctx context.Context, exec engine.Ex
 	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
-	var hist []*historypb.HistoryEvent
-	err := e.retry(ctx, func() (err error) {
-		hist, err = e.history(ctx, exec, nil)
-		return err
-	})
+	hist, err := e.history(ctx, exec, nil)
 	if err != nil {
 		return nil, fmt.Errorf("temporal: history of %s: %w", execString(exec), err)
 	}
