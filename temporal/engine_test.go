@@ -501,3 +501,80 @@ func TestErrors(t *testing.T) {
 		t.Errorf("polling a closed engine: %v", err)
 	}
 }
+
+// Leaver starts a long child, waits a little and returns without it.
+type Leaver struct {
+	Child flowy.Task[int]
+	Sleep flowy.Task[int]
+}
+
+// Run returns 1 while the child still runs.
+func (w Leaver) Run() (int, error) {
+	w.Child.Call(60000)
+	return w.Sleep.Call(1500, 1).Get()
+}
+
+// TestChildPolicy checks that a parent's child policy becomes its
+// children's parent close policy: TERMINATE terminates an open child when
+// the parent closes (cause CHILD_POLICY_APPLIED), ABANDON leaves it running.
+func TestChildPolicy(t *testing.T) {
+	for _, policy := range []engine.ChildPolicy{engine.ChildPolicyTerminate, engine.ChildPolicyAbandon} {
+		t.Run(string(policy), func(t *testing.T) {
+			t.Parallel()
+			ctx := testContext(t, 60*time.Second)
+			e := newEngine(t, temporal.Options{})
+			parent := &flowy.Workflow{Name: "Leaver", Code: Leaver{}, ChildPolicy: policy, Deps: map[string]flowy.Dep{
+				"Child": {Workflow: "Waiter"}, "Sleep": {Activity: "sleep"}}}
+			child := &flowy.Workflow{Name: "Waiter", Code: Waiter{}, Deps: map[string]flowy.Dep{"Sleep": {Activity: "sleep"}}}
+			startWorker(t, e, []*flowy.Workflow{parent, child}, []*flowy.Activity{sleepActivity()}, worker.Options{})
+			exec, err := client.Start(ctx, e, parent, client.StartOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, err := client.Result[int](ctx, e, exec, nil); err != nil || v != 1 {
+				t.Fatalf("result %v, %v", v, err)
+			}
+			hist, err := e.GetWorkflowExecutionHistory(ctx, exec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var childExec engine.Execution
+			for _, ev := range hist {
+				switch a := ev.Attr.(type) {
+				case *engine.ChildWorkflowExecutionStarted:
+					childExec = a.Execution
+				case *engine.StartChildWorkflowExecutionInitiated:
+					if a.ChildPolicy != engine.ChildPolicyAbandon || a.Type != (engine.WorkflowType{Name: "Waiter", Version: "1"}) {
+						t.Errorf("child initiated with %+v", a)
+					}
+				}
+			}
+			if childExec.RunID == "" {
+				t.Fatalf("the child never started:\n%s", conformance.FormatHistory(hist))
+			}
+			info, err := e.DescribeWorkflowExecution(ctx, childExec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Parent == nil || *info.Parent != exec {
+				t.Errorf("the child's parent is %v, want %v", info.Parent, exec)
+			}
+			if policy == engine.ChildPolicyAbandon {
+				if info.Status != engine.StatusOpen {
+					t.Errorf("an abandoned child is %s, want OPEN", info.Status)
+				}
+				if err := e.TerminateWorkflow(ctx, childExec, "done", ""); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			ev, err := e.WaitClosed(ctx, childExec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, ok := ev.Attr.(*engine.WorkflowExecutionTerminated); !ok || a.Cause != "CHILD_POLICY_APPLIED" || a.ChildPolicy != engine.ChildPolicyAbandon {
+				t.Errorf("the child closed with %s %+v, want a termination by the child policy", ev.Type(), ev.Attr)
+			}
+		})
+	}
+}
