@@ -20,8 +20,8 @@ const pollTimeout = 70 * time.Second
 // least as many polls in flight as there are callers, and at least one on
 // each of its queues (the normal queue and, for decision tasks, the engine's
 // sticky queue). A task that arrives when no caller waits (a poll that
-// outlived its caller, a new decision task returned by
-// RespondWorkflowTaskCompleted) is kept for the next caller. When the last
+// outlived its caller, the first decision task of a workflow this engine
+// started eagerly) is kept for the next caller. When the last
 // caller leaves because its context ended (a worker stopping), the feed
 // cancels its polls, as a stopping SWF or Temporal SDK worker does, so that
 // no task is taken on behalf of a worker that is gone.
