@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"slices"
+
+	"github.com/flowy-go/flowy/temporal"
 	"net"
 	"net/http"
 
@@ -55,7 +58,8 @@ type benchLine struct {
 // runBench is the "bench" subcommand.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("bench", benchUsage, benchHelp, stderr)
-	engineName := fs.String("engine", "memory", "the engine to measure: memory, sqlite, or server (the swf engine through an in-process flowy server on sqlite)")
+	engineName := fs.String("engine", "memory", "the engine to measure: memory, sqlite, server (the swf engine through an in-process flowy server on sqlite), or temporal")
+	temporalAddr := fs.String("temporal-addr", temporal.DefaultHostPort, "with -engine temporal: the Temporal frontend's `HOST:PORT`")
 	dbPath := fs.String("db", "", "with -engine sqlite: the database `FILE` (default: a new file in a temporary directory)")
 	n := fs.Int("n", 10000, "numbers in benchmark a (`N`)")
 	wfs := fs.Int("workflows", 1000, "workflows in benchmark b (`W`)")
@@ -68,11 +72,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "flowy bench: unexpected arguments %q\n", pos)
 		return ExitUsage
 	}
-	if *engineName != "memory" && *engineName != "sqlite" && *engineName != "server" {
-		fmt.Fprintf(stderr, "flowy bench: unknown engine %q (this build has: memory, sqlite, server)\n", *engineName)
+	if !slices.Contains([]string{"memory", "sqlite", "server", "temporal"}, *engineName) {
+		fmt.Fprintf(stderr, "flowy bench: unknown engine %q (this build has: memory, sqlite, server, temporal)\n", *engineName)
 		return ExitUsage
 	}
-	if *dbPath != "" && *engineName == "memory" {
+	if *dbPath != "" && *engineName != "sqlite" && *engineName != "server" {
 		fmt.Fprintf(stderr, "flowy bench: -db is for -engine sqlite or server\n")
 		return ExitUsage
 	}
@@ -102,7 +106,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	var eng engine.Engine
+	opts := worker.Options{}
 	switch *engineName {
+	case "temporal":
+		t, err := openTemporal(ctx, *temporalAddr, "flowy-bench")
+		if err != nil {
+			return fail(err)
+		}
+		defer t.Close()
+		eng = t
+		opts = worker.Options{Deciders: 8, ActivityWorkers: 8} // pollers, as in the SDK's reference figures
 	case "memory":
 		m := memory.New(memory.Options{})
 		defer m.Close()
@@ -133,7 +146,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer s.Close()
 		eng = s
 	}
-	env, err := bench.Start(ctx, eng, *engineName, worker.Options{})
+	env, err := bench.Start(ctx, eng, *engineName, opts)
 	if err != nil {
 		return fail(err)
 	}
@@ -208,4 +221,17 @@ func benchServer(ctx context.Context, path string) (engine.Engine, func(), error
 		return nil, nil, err
 	}
 	return eng, stop, nil
+}
+
+// openTemporal connects to a Temporal frontend, in a namespace of flowy's
+// CLI, with task queues of this process alone.
+func openTemporal(ctx context.Context, addr, namespace string) (*temporal.Engine, error) {
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	e, err := temporal.New(octx, temporal.Options{HostPort: addr, Namespace: namespace,
+		TaskQueuePrefix: fmt.Sprintf("cli-%d-%d-", os.Getpid(), time.Now().UnixNano())})
+	if err != nil {
+		return nil, fmt.Errorf("-engine temporal at %s: %w", addr, err)
+	}
+	return e, nil
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/flowy-go/flowy/engine"
 	"github.com/flowy-go/flowy/examples"
 	"github.com/flowy-go/flowy/local"
+	"github.com/flowy-go/flowy/temporal"
 )
 
-const exampleUsage = "flowy example -list [-json]\n       flowy example NAME [-time-scale S] [-json] [-trace FILE] [-history FILE]"
+const exampleUsage = "flowy example -list [-json]\n       flowy example NAME [-time-scale S] [-json] [-trace FILE] [-history FILE] [-engine temporal -temporal-addr HOST:PORT]"
 
 const exampleHelp = `
 Example lists the example workflows (package examples), or runs one on the
@@ -40,6 +41,8 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	asJSON := fs.Bool("json", false, "print JSON: one object per line")
 	traceFile := fs.String("trace", "", "write the run's trace to `FILE` (.dot, .svg or .html)")
 	historyFile := fs.String("history", "", "write the run's history to `FILE` (SWF JSON, for flowy trace)")
+	engineName := fs.String("engine", "memory", "run on `ENGINE`: memory (in this process) or temporal")
+	temporalAddr := fs.String("temporal-addr", temporal.DefaultHostPort, "with -engine temporal: the Temporal frontend's `HOST:PORT`")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return ExitUsage // fs reported it, with the usage
@@ -74,9 +77,24 @@ func runExample(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return fail("%v", err)
 		}
 	}
+	var eng engine.Engine
+	switch *engineName {
+	case "memory":
+	case "temporal":
+		t, err := openTemporal(ctx, *temporalAddr, "flowy-examples")
+		if err != nil {
+			fmt.Fprintf(stderr, "flowy example: %v\n", err)
+			return ExitFail
+		}
+		defer t.Close()
+		eng = t
+	default:
+		return fail("unknown engine %q (memory or temporal)", *engineName)
+	}
 	var prog *progress
 	var traceErr error
 	cfg := local.Config{
+		Engine:     eng,
 		Activities: e.Activities, Workflows: e.Workflows,
 		Started: func(eng engine.Engine, exec engine.Execution) {
 			prog = startProgress(stderr, name, historyProgress(ctx, eng, exec))

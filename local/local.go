@@ -16,6 +16,9 @@ import (
 
 // Config holds what a run needs besides the workflow itself.
 type Config struct {
+	// Engine, if set, runs the workflow instead of a new memory engine (the
+	// workers still run in this process); Run does not close it.
+	Engine engine.Engine
 	// Activities the workflow (and its children) call.
 	Activities []*flowy.Activity
 	// Workflows are other workflow types the run needs (child workflows).
@@ -33,12 +36,17 @@ type Config struct {
 	Closed func(ctx context.Context, eng engine.Engine, exec engine.Execution)
 }
 
-// Run runs wf with args on a new memory engine and returns its result. A
-// workflow that fails returns a *client.WorkflowError.
+// Run runs wf with args on a new memory engine (or cfg.Engine) with workers
+// in this process, and returns its result. A workflow that fails returns a
+// *client.WorkflowError.
 func Run[T any](ctx context.Context, wf *flowy.Workflow, cfg Config, args ...any) (T, error) {
 	var zero T
-	eng := memory.New(memory.Options{})
-	defer eng.Close()
+	eng := cfg.Engine
+	if eng == nil {
+		m := memory.New(memory.Options{})
+		defer m.Close()
+		eng = m
+	}
 	w, err := worker.New(eng, append([]*flowy.Workflow{wf}, cfg.Workflows...), cfg.Activities, cfg.Worker)
 	if err != nil {
 		return zero, err
