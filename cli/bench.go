@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"sync/atomic"
+
+	"github.com/flowy-go/flowy/client"
 	"slices"
 
 	"github.com/flowy-go/flowy/temporal"
@@ -146,7 +149,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer s.Close()
 		eng = s
 	}
-	env, err := bench.Start(ctx, eng, *engineName, opts)
+	counted := &counting{Engine: eng}
+	prog := startProgress(stderr, "bench "+*engineName, counted.count)
+	defer prog.Stop()
+	env, err := bench.Start(ctx, counted, *engineName, opts)
 	if err != nil {
 		return fail(err)
 	}
@@ -234,4 +240,49 @@ func openTemporal(ctx context.Context, addr, namespace string) (*temporal.Engine
 		return nil, fmt.Errorf("-engine temporal at %s: %w", addr, err)
 	}
 	return e, nil
+}
+
+// counting counts the activities scheduled and done through an engine, for
+// the progress line.
+type counting struct {
+	engine.Engine
+	scheduled, done atomic.Int64
+}
+
+func (c *counting) count() (int, int) { return int(c.done.Load()), int(c.scheduled.Load()) }
+
+func (c *counting) RespondDecisionTaskCompleted(ctx context.Context, p engine.RespondDecisionParams) error {
+	err := c.Engine.RespondDecisionTaskCompleted(ctx, p)
+	if err == nil {
+		for _, d := range p.Decisions {
+			if _, ok := d.(*engine.ScheduleActivityTask); ok {
+				c.scheduled.Add(1)
+			}
+		}
+	}
+	return err
+}
+
+func (c *counting) RespondActivityTaskCompleted(ctx context.Context, token, result string) error {
+	err := c.Engine.RespondActivityTaskCompleted(ctx, token, result)
+	if err == nil {
+		c.done.Add(1)
+	}
+	return err
+}
+
+func (c *counting) RespondActivityTaskFailed(ctx context.Context, token, reason, details string) error {
+	err := c.Engine.RespondActivityTaskFailed(ctx, token, reason, details)
+	if err == nil {
+		c.done.Add(1)
+	}
+	return err
+}
+
+// WaitClosed keeps the engine's engine.CloseWaiter, if it has one.
+func (c *counting) WaitClosed(ctx context.Context, exec engine.Execution) (engine.Event, error) {
+	if cw, ok := c.Engine.(engine.CloseWaiter); ok {
+		return cw.WaitClosed(ctx, exec)
+	}
+	return client.WaitClosedByPolling(ctx, c.Engine, exec)
 }

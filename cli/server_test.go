@@ -303,3 +303,48 @@ func TestServerWarnsOnReadableKeys(t *testing.T) {
 		t.Errorf("stderr: %s", e)
 	}
 }
+
+// TestTraceFromServer draws a run read from a flowy server by its ids.
+func TestTraceFromServer(t *testing.T) {
+	t.Setenv("FLOWY_ACCESS_KEYS", "AKIDTRACE:trace-secret")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTRACE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "trace-secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	s := startServer(t)
+	ctx := context.Background()
+	c := client(s.url, "AKIDTRACE", "trace-secret")
+	if _, err := c.RegisterDomain(ctx, &swf.RegisterDomainInput{Name: aws.String("d"), WorkflowExecutionRetentionPeriodInDays: aws.String("1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RegisterWorkflowType(ctx, &swf.RegisterWorkflowTypeInput{Domain: aws.String("d"), Name: aws.String("w"), Version: aws.String("1"),
+		DefaultTaskList: &types.TaskList{Name: aws.String("tl")}, DefaultTaskStartToCloseTimeout: aws.String("60"),
+		DefaultExecutionStartToCloseTimeout: aws.String("600"), DefaultChildPolicy: types.ChildPolicyTerminate}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StartWorkflowExecution(ctx, &swf.StartWorkflowExecutionInput{Domain: aws.String("d"), WorkflowId: aws.String("w1"),
+		WorkflowType: &types.WorkflowType{Name: aws.String("w"), Version: aws.String("1")}, Input: aws.String("[[], {}]")}); err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.PollForDecisionTask(ctx, &swf.PollForDecisionTaskInput{Domain: aws.String("d"), TaskList: &types.TaskList{Name: aws.String("tl")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RespondDecisionTaskCompleted(ctx, &swf.RespondDecisionTaskCompletedInput{TaskToken: task.TaskToken, Decisions: []types.Decision{{
+		DecisionType:                 types.DecisionTypeStartTimer,
+		StartTimerDecisionAttributes: &types.StartTimerDecisionAttributes{TimerId: aws.String("pause"), StartToFireTimeout: aws.String("1")},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "w1.dot")
+	code, stdout, stderr := run(t, "trace", "-domain", "d", "-endpoint", s.url, "-workflow-id", "w1", "-o", out)
+	if code != 0 || !strings.Contains(stdout, "1 tasks") {
+		t.Fatalf("trace: exit %d, %q, %q", code, stdout, stderr)
+	}
+	dot, _ := os.ReadFile(out)
+	if !strings.Contains(string(dot), `"pause" [label="pause\nrunning"`) || !strings.Contains(string(dot), `w/1 OPEN`) {
+		t.Errorf("DOT:\n%s", dot)
+	}
+	if code, _, stderr := run(t, "trace", "-domain", "d", "-endpoint", s.url, "-workflow-id", "nope", "-o", out); code != 1 || !strings.Contains(stderr, `no execution with workflow id "nope"`) {
+		t.Errorf("unknown workflow: exit %d, %s", code, stderr)
+	}
+}

@@ -130,7 +130,9 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !*wait {
 		return ExitOK
 	}
+	prog := startProgress(stderr, exec.WorkflowID, historyProgress(ctx, eng, exec))
 	ev, last, err := client.Wait(ctx, eng, exec)
+	prog.Stop()
 	if err == nil {
 		var res json.RawMessage
 		if res, err = client.Decode[json.RawMessage](ev, last, nil); err == nil {

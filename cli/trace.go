@@ -13,6 +13,7 @@ import (
 
 	"github.com/flowy-go/flowy/engine"
 	"github.com/flowy-go/flowy/internal/swfwire"
+	"github.com/flowy-go/flowy/swf"
 	"github.com/flowy-go/flowy/trace"
 )
 
@@ -85,7 +86,8 @@ func historyProgress(ctx context.Context, eng engine.Engine, exec engine.Executi
 	}
 }
 
-const traceUsage = "flowy trace -history FILE.json [-workflow-id ID] [-run-id ID] -o OUT.(dot|svg|html)"
+const traceUsage = "flowy trace -history FILE.json [-workflow-id ID] [-run-id ID] -o OUT.(dot|svg|html)\n" +
+	"       flowy trace -domain D [-endpoint URL] [-region R] -workflow-id ID [-run-id ID] -o OUT.(dot|svg|html)"
 
 const traceHelp = `
 Trace draws a run from its history: a node per task (activities, child
@@ -98,6 +100,11 @@ answers, {"events": [...]}, as "aws swf get-workflow-execution-history" prints
 it (timestamps as numbers or ISO 8601 strings), or as "flowy example -history"
 writes it; a bare array of events works too.
 
+Or the history is read from an engine that speaks SWF's protocol: a flowy
+server (-endpoint http://127.0.0.1:8085) or Amazon SWF (no -endpoint), with
+the credentials of the AWS configuration chain (AWS_ACCESS_KEY_ID, ...), by
+-domain, -workflow-id and -run-id (without -run-id: the latest run).
+
 The output format is the extension of -o: .dot (Graphviz source), .svg
 (rendered with Graphviz's dot, which must be installed) or .html (one
 self-contained page, no Graphviz needed).`
@@ -108,7 +115,10 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	historyFile := fs.String("history", "", "read the history from `FILE` (SWF JSON)")
 	out := fs.String("o", "", "write the trace to `FILE` (.dot, .svg or .html)")
 	wid := fs.String("workflow-id", "", "the run's workflow id, shown in the trace")
-	rid := fs.String("run-id", "", "the run's run id, shown in the trace")
+	rid := fs.String("run-id", "", "the run's run id (with -domain: \"\" = the latest run)")
+	domain := fs.String("domain", "", "read the history from this SWF `DOMAIN` of an engine")
+	endpoint := fs.String("endpoint", "", "with -domain: the engine's `URL` (a flowy server); \"\" = Amazon SWF")
+	region := fs.String("region", "", "with -domain: the AWS region (\"\" = the configuration chain's)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return ExitUsage
@@ -120,24 +130,45 @@ func runTrace(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch {
 	case len(pos) > 0:
 		return fail(ExitUsage, "unexpected arguments %q", pos)
-	case *historyFile == "":
+	case *historyFile == "" && *domain == "":
 		fs.Usage()
-		return fail(ExitUsage, "give the history with -history FILE")
+		return fail(ExitUsage, "give the history with -history FILE, or read it from an engine with -domain D -workflow-id ID")
+	case *historyFile != "" && *domain != "":
+		return fail(ExitUsage, "-history and -domain exclude each other")
+	case *domain != "" && *wid == "":
+		return fail(ExitUsage, "with -domain, give -workflow-id (and -run-id, or the latest run is drawn)")
 	case *out == "":
 		return fail(ExitUsage, "give the output file with -o FILE (.dot, .svg or .html)")
 	}
 	if _, err := traceFormat(*out); err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	data, err := os.ReadFile(*historyFile)
-	if err != nil {
-		return fail(ExitFail, "%v", err)
+	exec := engine.Execution{WorkflowID: *wid, RunID: *rid}
+	var events []engine.Event
+	if *domain != "" {
+		eng, err := swf.Open(ctx, *domain, swf.Options{Endpoint: *endpoint, Region: *region})
+		if err != nil {
+			return fail(ExitFail, "%v", err)
+		}
+		defer eng.Close()
+		info, err := eng.DescribeWorkflowExecution(ctx, exec)
+		if err != nil {
+			return fail(ExitFail, "%v", err)
+		}
+		exec = info.Execution
+		if events, err = eng.GetWorkflowExecutionHistory(ctx, exec); err != nil {
+			return fail(ExitFail, "%v", err)
+		}
+	} else {
+		data, err := os.ReadFile(*historyFile)
+		if err != nil {
+			return fail(ExitFail, "%v", err)
+		}
+		if events, err = ParseHistory(data); err != nil {
+			return fail(ExitFail, "%s: %v", *historyFile, err)
+		}
 	}
-	events, err := ParseHistory(data)
-	if err != nil {
-		return fail(ExitFail, "%s: %v", *historyFile, err)
-	}
-	t := trace.Build(engine.Execution{WorkflowID: *wid, RunID: *rid}, events)
+	t := trace.Build(exec, events)
 	start := time.Now()
 	if err := renderTrace(ctx, t, *out); err != nil {
 		return fail(ExitFail, "%v", err)
