@@ -99,11 +99,14 @@
 //     [NoTimeout], unknown child policies, a close decision that is not last)
 //     return an error wrapping [ErrInvalidArgument] and record nothing.
 //
-// Not in the contract yet: signals, cancel requests from clients, and
-// canceling activities or timers by decision.
+// Not in the contract yet: canceling activities or timers by decision, and
+// markers.
 //
 // Optional capabilities are separate interfaces, found by type assertion:
-// [CloseWaiter]. Package memory is the reference implementation, and package
+// [CloseWaiter] (wait for a run to close), and for tools [TypeAdmin],
+// [ExecutionLister], [PendingCounter] and [Signaler] (signals and cancel
+// requests, recorded in the history; flowy's decider does not act on them
+// yet). Package memory is the reference implementation, and package
 // conformance the suite every engine must pass.
 package engine
 
