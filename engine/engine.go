@@ -78,9 +78,10 @@
 //     StartChildWorkflowExecutionInitiated, starts the child (recording
 //     ChildWorkflowExecutionStarted in the parent) and, when the child closes,
 //     one of ChildWorkflowExecutionCompleted, -Failed, -TimedOut, -Canceled or
-//     -Terminated in the parent. Like every failed decision,
-//     ChildWorkflowExecutionStarted schedules a decision task of the parent. A child whose workflow id is in use records
-//     StartChildWorkflowExecutionFailed with cause
+//     -Terminated in the parent. ChildWorkflowExecutionStarted schedules a
+//     decision task of the parent, as every failed decision does. A child
+//     whose workflow id is in use records StartChildWorkflowExecutionFailed
+//     with cause
 //     [CauseWorkflowAlreadyRunning].
 //
 //   - Long polls. [Engine.PollDecisionTask] and [Engine.PollActivityTask] block
