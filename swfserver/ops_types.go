@@ -174,55 +174,51 @@ func (v *validator) listTypes(in *swfwire.ListTypesInput) {
 }
 
 func listWorkflowTypes(s *Server, ctx context.Context, in *swfwire.ListTypesInput) (any, error) {
-	var v validator
-	v.listTypes(in)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	ta, err := s.typeAdmin(in.Domain, "ListWorkflowTypes")
+	infos, next, err := listTypes(s, ctx, in, "ListWorkflowTypes", engine.TypeAdmin.ListWorkflowTypes,
+		func(d engine.WorkflowTypeDetail) []string { return []string{d.Name, d.Version} }, wfTypeInfoToWire)
 	if err != nil {
 		return nil, err
 	}
-	all, err := ta.ListWorkflowTypes(ctx, engine.TypeStatus(in.RegistrationStatus), in.Name)
-	if err != nil {
-		return nil, errorFault(err, "", "")
-	}
-	items, next, err := paginate(s, "ListWorkflowTypes", in.Domain, in.NextPageToken, in.MaximumPageSize, in.ReverseOrder, all,
-		func(d engine.WorkflowTypeDetail) []string { return []string{d.Name, d.Version} })
-	if err != nil {
-		return nil, err
-	}
-	out := &swfwire.WorkflowTypeInfos{TypeInfos: []swfwire.WorkflowTypeInfo{}, NextPageToken: next}
-	for i := range items {
-		out.TypeInfos = append(out.TypeInfos, wfTypeInfoToWire(&items[i]))
-	}
-	return out, nil
+	return &swfwire.WorkflowTypeInfos{TypeInfos: infos, NextPageToken: next}, nil
 }
 
 func listActivityTypes(s *Server, ctx context.Context, in *swfwire.ListTypesInput) (any, error) {
+	infos, next, err := listTypes(s, ctx, in, "ListActivityTypes", engine.TypeAdmin.ListActivityTypes,
+		func(d engine.ActivityTypeDetail) []string { return []string{d.Name, d.Version} }, acTypeInfoToWire)
+	if err != nil {
+		return nil, err
+	}
+	return &swfwire.ActivityTypeInfos{TypeInfos: infos, NextPageToken: next}, nil
+}
+
+// listTypes serves ListWorkflowTypes and ListActivityTypes: the same
+// validation, listing and paging, over workflow or activity types: key is a
+// type's page key, wire its wire form.
+func listTypes[D, W any](s *Server, ctx context.Context, in *swfwire.ListTypesInput, op string,
+	list func(engine.TypeAdmin, context.Context, engine.TypeStatus, string) ([]D, error),
+	key func(D) []string, wire func(*D) W) ([]W, string, error) {
 	var v validator
 	v.listTypes(in)
 	if err := v.err(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	ta, err := s.typeAdmin(in.Domain, "ListActivityTypes")
+	ta, err := s.typeAdmin(in.Domain, op)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	all, err := ta.ListActivityTypes(ctx, engine.TypeStatus(in.RegistrationStatus), in.Name)
+	all, err := list(ta, ctx, engine.TypeStatus(in.RegistrationStatus), in.Name)
 	if err != nil {
-		return nil, errorFault(err, "", "")
+		return nil, "", errorFault(err, "", "")
 	}
-	items, next, err := paginate(s, "ListActivityTypes", in.Domain, in.NextPageToken, in.MaximumPageSize, in.ReverseOrder, all,
-		func(d engine.ActivityTypeDetail) []string { return []string{d.Name, d.Version} })
+	items, next, err := paginate(s, op, in.Domain, in.NextPageToken, in.MaximumPageSize, in.ReverseOrder, all, key)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := &swfwire.ActivityTypeInfos{TypeInfos: []swfwire.ActivityTypeInfo{}, NextPageToken: next}
+	out := []W{}
 	for i := range items {
-		out.TypeInfos = append(out.TypeInfos, acTypeInfoToWire(&items[i]))
+		out = append(out, wire(&items[i]))
 	}
-	return out, nil
+	return out, next, nil
 }
 
 func deprecateWorkflowType(s *Server, ctx context.Context, in *swfwire.WorkflowTypeRequest) (any, error) {
